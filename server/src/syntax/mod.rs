@@ -1,0 +1,152 @@
+//! Syntax trees with exact byte spans for the data formats CloudFormation is
+//! written in (YAML and JSON).
+//!
+//! Both front ends produce the same [`Node`] tree. YAML short-form tags such
+//! as `!Ref X` are kept as [`Node::tag`]; the CloudFormation layer reads them
+//! as their `Fn::` long forms. Parsing never fails: a front end always
+//! returns a [`Document`], possibly partial, plus its syntax errors.
+
+pub mod json;
+pub mod yaml;
+
+use crate::text::Span;
+
+/// Which concrete syntax a document was written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Json,
+}
+
+/// How a scalar was written. Fix renderers use it to keep the user's style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScalarStyle {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+    /// A JSON string (`"..."`).
+    JsonString,
+    /// A JSON number, `true`, `false` or `null`.
+    JsonLiteral,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub kind: NodeKind,
+    /// The node's text: for a scalar its token (quotes included, tag and
+    /// anchor excluded); for a collection from its first to its last
+    /// character (`{`..`}` for flow/JSON, first key..end of last value for
+    /// block style).
+    pub span: Span,
+    /// A YAML tag such as `!Ref` (the text including `!`) and its span.
+    pub tag: Option<(String, Span)>,
+    /// True for a node copied from an anchor by an alias (`*a`): its spans
+    /// point at the anchored text, so fixes must not edit it.
+    pub from_alias: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    Scalar { value: String, style: ScalarStyle },
+    Mapping { entries: Vec<Entry>, flow: bool },
+    Sequence { items: Vec<Node>, flow: bool },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The key as text (a non-scalar YAML key is rendered as its source text).
+    pub key: String,
+    /// The key token, quotes included.
+    pub key_span: Span,
+    pub value: Node,
+}
+
+/// A comment (`# ...`), span from `#` to the end of the line (line break excluded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// Where the problem is; an empty span marks a point.
+    pub span: Span,
+    /// Lower-case, no trailing period, e.g. "expected ',' or '}' after an object entry".
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub format: Format,
+    /// The root node; `None` for an empty document or one that failed before any node.
+    pub root: Option<Node>,
+    /// Syntax errors; empty for a well-formed document.
+    pub errors: Vec<SyntaxError>,
+    /// Every comment, in source order (always empty for JSON).
+    pub comments: Vec<Comment>,
+}
+
+impl Node {
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Scalar { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+    pub fn entries(&self) -> &[Entry] {
+        match &self.kind {
+            NodeKind::Mapping { entries, .. } => entries,
+            _ => &[],
+        }
+    }
+    pub fn items(&self) -> &[Node] {
+        match &self.kind {
+            NodeKind::Sequence { items, .. } => items,
+            _ => &[],
+        }
+    }
+    pub fn is_mapping(&self) -> bool {
+        matches!(self.kind, NodeKind::Mapping { .. })
+    }
+    pub fn is_sequence(&self) -> bool {
+        matches!(self.kind, NodeKind::Sequence { .. })
+    }
+    pub fn is_scalar(&self) -> bool {
+        matches!(self.kind, NodeKind::Scalar { .. })
+    }
+    /// The entry with key `key` (the last one if the key repeats, as YAML loaders do).
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.entries().iter().rev().find(|e| e.key == key)
+    }
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+    /// True for a YAML null (`~`, `null`, empty) or JSON `null`, untagged.
+    pub fn is_null(&self) -> bool {
+        match &self.kind {
+            NodeKind::Scalar { value, style } => {
+                self.tag.is_none()
+                    && matches!(style, ScalarStyle::Plain | ScalarStyle::JsonLiteral)
+                    && matches!(value.as_str(), "" | "~" | "null" | "Null" | "NULL")
+            }
+            _ => false,
+        }
+    }
+    /// Span from the tag (if any) to the end of the node.
+    pub fn full_span(&self) -> Span {
+        match &self.tag {
+            Some((_, t)) => t.cover(self.span),
+            None => self.span,
+        }
+    }
+}
+
+/// Parse `text` as the given format.
+pub fn parse(text: &str, format: Format) -> Document {
+    match format {
+        Format::Yaml => yaml::parse(text),
+        Format::Json => json::parse(text),
+    }
+}
