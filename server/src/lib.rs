@@ -1,3 +1,12 @@
 //! bucketguard: finds Amazon S3 security mistakes in infrastructure code.
+//!
+//! See `docs/architecture.md` for the bird's-eye view.
+pub mod analysis;
+pub mod cfn;
+pub mod fix;
+pub mod model;
+pub mod rules;
+pub mod settings;
+pub mod suppress;
 pub mod syntax;
 pub mod text;

@@ -1,0 +1,235 @@
+//! The analysis entry point shared by the CLI and the language server:
+//! `(path, text, settings)` in, diagnostics with byte spans and rendered
+//! fixes out. No I/O happens here.
+
+use crate::cfn;
+use crate::fix::{self, Fix};
+use crate::rules::{self, Related, Severity, Sink};
+use crate::settings::Settings;
+use crate::suppress::{self, Suppression};
+use crate::syntax::{self, Format};
+use crate::text::{LineIndex, Span};
+use serde::Serialize;
+
+/// Diagnostic code of a file that does not parse.
+pub const SYNTAX_ERROR: &str = "syntax-error";
+/// Diagnostic code of a suppression that matches no finding.
+pub const STALE_SUPPRESSION: &str = "stale-suppression";
+
+/// What kind of file a path is, for analysis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileKind {
+    /// A YAML file that may be a CloudFormation template.
+    Yaml,
+    /// A JSON file that may be a CloudFormation template.
+    Json,
+}
+
+impl FileKind {
+    /// Decide from the file name (and, for `.template`, the first character).
+    pub fn detect(path: &str, text: &str) -> Option<FileKind> {
+        let lower = path.to_ascii_lowercase();
+        if lower.ends_with(".tf.json") {
+            return None;
+        }
+        if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+            Some(FileKind::Yaml)
+        } else if lower.ends_with(".json") {
+            Some(FileKind::Json)
+        } else if lower.ends_with(".template") || lower.ends_with(".cfn") {
+            let first = text
+                .trim_start_matches('\u{feff}')
+                .trim_start()
+                .chars()
+                .next();
+            if first == Some('{') {
+                Some(FileKind::Json)
+            } else {
+                Some(FileKind::Yaml)
+            }
+        } else {
+            None
+        }
+    }
+
+    pub fn format(self) -> Format {
+        match self {
+            FileKind::Yaml => Format::Yaml,
+            FileKind::Json => Format::Json,
+        }
+    }
+}
+
+/// A finding, syntax error or stale suppression, ready for any output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// A rule id (`S3-111`), `syntax-error` or `stale-suppression`.
+    pub code: String,
+    pub span: Span,
+    pub severity: Severity,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+}
+
+/// The result of analysing one file.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    /// True when the file is a template this tool checks.
+    pub is_template: bool,
+    /// Sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Analyse one file. `path` is used only to decide the format.
+pub fn analyze(path: &str, text: &str, settings: &Settings) -> Analysis {
+    match FileKind::detect(path, text) {
+        Some(kind) => analyze_as(kind, text, settings),
+        None => Analysis::default(),
+    }
+}
+
+/// Analyse `text` as a file of `kind`.
+pub fn analyze_as(kind: FileKind, text: &str, settings: &Settings) -> Analysis {
+    let doc = syntax::parse(text, kind.format());
+    let template = cfn::Template::build(text, &doc);
+    if let Some(err) = doc.errors.first() {
+        // A broken file is ours only when it looks like a template.
+        if template.is_none() && !cfn::looks_like_template(text) {
+            return Analysis::default();
+        }
+        return Analysis {
+            is_template: true,
+            diagnostics: vec![Diagnostic {
+                code: SYNTAX_ERROR.to_string(),
+                span: err.span,
+                severity: Severity::Error,
+                message: err.message.clone(),
+                resource: None,
+                related: Vec::new(),
+                fix: None,
+            }],
+        };
+    }
+    let Some(template) = template else {
+        return Analysis::default();
+    };
+    let index = LineIndex::new(text);
+
+    let mut findings = Vec::new();
+    for rule in rules::all() {
+        if !settings.is_enabled(rule) {
+            continue;
+        }
+        let mut sink = Sink::new(rule);
+        (rule.check)(&template.model, &mut sink);
+        let override_sev = settings.severity_of(rule);
+        for mut f in sink.findings {
+            if override_sev != rule.severity {
+                f.severity = override_sev;
+            }
+            findings.push(f);
+        }
+    }
+
+    let comment_spans: Vec<Span> = doc.comments.iter().map(|c| c.span).collect();
+    let mut suppressions: Vec<Suppression> = suppress::from_comments(text, &index, &comment_spans);
+    suppressions.extend(template.suppressions.iter().cloned());
+    // used[i][j]: id j of suppression i matched a finding; for an id-less
+    // suppression, slot 0 records any match.
+    let mut used: Vec<Vec<bool>> = suppressions
+        .iter()
+        .map(|s| vec![false; s.ids.len().max(1)])
+        .collect();
+
+    let mut diagnostics = Vec::new();
+    for f in findings {
+        let mut suppressed = false;
+        for (i, s) in suppressions.iter().enumerate() {
+            if !s.covers(&index, f.rule, f.span, f.resource.as_deref()) {
+                continue;
+            }
+            suppressed = true;
+            if s.ids.is_empty() {
+                used[i][0] = true;
+            }
+            for (j, (id, _)) in s.ids.iter().enumerate() {
+                if id.eq_ignore_ascii_case(f.rule) {
+                    used[i][j] = true;
+                }
+            }
+        }
+        if suppressed {
+            continue;
+        }
+        let fix = f.fix.as_ref().and_then(|s| {
+            fix::cfn::render(text, &doc, &template, &s.intent).map(|edits| Fix {
+                title: s.title.clone(),
+                applicability: s.applicability,
+                edits,
+            })
+        });
+        diagnostics.push(Diagnostic {
+            code: f.rule.to_string(),
+            span: f.span,
+            severity: f.severity,
+            message: f.message,
+            resource: f.resource,
+            related: f.related,
+            fix,
+        });
+    }
+
+    for (s, used) in suppressions.iter().zip(&used) {
+        if s.ids.is_empty() {
+            if !used[0] {
+                diagnostics.push(stale(
+                    s.span,
+                    "this suppression matches no finding; remove it".into(),
+                ));
+            }
+            continue;
+        }
+        for ((id, span), used) in s.ids.iter().zip(used) {
+            if *used {
+                continue;
+            }
+            match rules::find(id) {
+                None => {
+                    diagnostics.push(stale(*span, format!("`{id}` is not a bucketguard rule id")))
+                }
+                // A disabled rule cannot match; its suppression is not stale.
+                Some(rule) if !settings.is_enabled(rule) => {}
+                Some(_) => diagnostics.push(stale(
+                    *span,
+                    format!("suppression of {id} matches no finding; remove it"),
+                )),
+            }
+        }
+    }
+
+    diagnostics.sort_by(|a, b| {
+        (a.span.start, a.span.end, &a.code).cmp(&(b.span.start, b.span.end, &b.code))
+    });
+    Analysis {
+        is_template: true,
+        diagnostics,
+    }
+}
+
+fn stale(span: Span, message: String) -> Diagnostic {
+    Diagnostic {
+        code: STALE_SUPPRESSION.to_string(),
+        span,
+        severity: Severity::Info,
+        message,
+        resource: None,
+        related: Vec::new(),
+        fix: None,
+    }
+}
