@@ -10,6 +10,20 @@ use crate::model::Model;
 use crate::text::Span;
 use serde::Serialize;
 
+#[cfg(test)]
+mod model_builders;
+mod pab_util;
+mod policy_util;
+mod value_util;
+
+mod acls_enabled;
+mod block_public_acls_off;
+mod block_public_policy_off;
+mod ignore_public_acls_off;
+mod public_access_block_missing;
+mod public_acl;
+mod restrict_public_buckets_off;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -165,4 +179,12 @@ pub fn find(key: &str) -> Option<&'static Rule> {
         .find(|r| r.id.eq_ignore_ascii_case(key) || r.name == key)
 }
 
-static ALL: &[&Rule] = &[];
+static ALL: &[&Rule] = &[
+    &public_access_block_missing::RULE,
+    &block_public_acls_off::RULE,
+    &ignore_public_acls_off::RULE,
+    &block_public_policy_off::RULE,
+    &restrict_public_buckets_off::RULE,
+    &public_acl::RULE,
+    &acls_enabled::RULE,
+];
