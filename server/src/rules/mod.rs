@@ -20,6 +20,11 @@ mod acls_enabled;
 mod block_public_acls_off;
 mod block_public_policy_off;
 mod ignore_public_acls_off;
+mod insecure_transport_allowed;
+mod policy_negated_allow;
+mod policy_public_principal;
+mod policy_statement_invalid;
+mod policy_wildcard_action;
 mod public_access_block_missing;
 mod public_acl;
 mod restrict_public_buckets_off;
@@ -187,4 +192,9 @@ static ALL: &[&Rule] = &[
     &restrict_public_buckets_off::RULE,
     &public_acl::RULE,
     &acls_enabled::RULE,
+    &policy_public_principal::RULE,
+    &policy_wildcard_action::RULE,
+    &policy_negated_allow::RULE,
+    &insecure_transport_allowed::RULE,
+    &policy_statement_invalid::RULE,
 ];
