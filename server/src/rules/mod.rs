@@ -19,8 +19,12 @@ mod value_util;
 mod acls_enabled;
 mod block_public_acls_off;
 mod block_public_policy_off;
+mod encryption_not_configured;
+mod encryption_not_kms;
 mod ignore_public_acls_off;
 mod insecure_transport_allowed;
+mod kms_key_not_specified;
+mod kms_key_with_sse_s3;
 mod policy_negated_allow;
 mod policy_public_principal;
 mod policy_statement_invalid;
@@ -28,6 +32,7 @@ mod policy_wildcard_action;
 mod public_access_block_missing;
 mod public_acl;
 mod restrict_public_buckets_off;
+mod sse_algorithm_invalid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -197,4 +202,9 @@ static ALL: &[&Rule] = &[
     &policy_negated_allow::RULE,
     &insecure_transport_allowed::RULE,
     &policy_statement_invalid::RULE,
+    &encryption_not_configured::RULE,
+    &encryption_not_kms::RULE,
+    &kms_key_not_specified::RULE,
+    &sse_algorithm_invalid::RULE,
+    &kms_key_with_sse_s3::RULE,
 ];
