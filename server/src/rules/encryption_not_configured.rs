@@ -57,7 +57,8 @@ Resources:
       BucketEncryption:
         ServerSideEncryptionConfiguration:
           - ServerSideEncryptionByDefault:
-              SSEAlgorithm: AES256
+              SSEAlgorithm: aws:kms
+              KMSMasterKeyID: arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
 ```
 ```json
 {
@@ -70,7 +71,8 @@ Resources:
           "ServerSideEncryptionConfiguration": [
             {
               "ServerSideEncryptionByDefault": {
-                "SSEAlgorithm": "AES256"
+                "SSEAlgorithm": "aws:kms",
+                "KMSMasterKeyID": "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
               }
             }
           ]
@@ -90,17 +92,19 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "reports" {
 
   rule {
     apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     }
   }
 }
 ```
+Writing `AES256` (SSE-S3) also satisfies this rule; S3-302 then suggests a KMS key.
 
 ## Fix safety
 Safe: the fix adds default encryption with SSE-S3 (`AES256`), which is what
 S3 already does for new objects, so behaviour does not change. Pick
-`aws:kms` with your own key instead if you need key policies or key usage in
-CloudTrail (see S3-302).
+`aws:kms` with your own key instead, as above, if you need key policies or
+key usage in CloudTrail (see S3-302).
 
 ## References
 - [Setting default server-side encryption behavior for Amazon S3 buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-encryption.html)

@@ -34,7 +34,8 @@ Resources:
       BucketEncryption:
         ServerSideEncryptionConfiguration:
           - ServerSideEncryptionByDefault:
-              SSEAlgorithm: aes256
+              SSEAlgorithm: AWS:KMS
+              KMSMasterKeyID: arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
 ```
 ```json
 {
@@ -47,7 +48,8 @@ Resources:
           "ServerSideEncryptionConfiguration": [
             {
               "ServerSideEncryptionByDefault": {
-                "SSEAlgorithm": "aes256"
+                "SSEAlgorithm": "AWS:KMS",
+                "KMSMasterKeyID": "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
               }
             }
           ]
@@ -67,7 +69,8 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "reports" {
 
   rule {
     apply_server_side_encryption_by_default {
-      sse_algorithm = "aes256"
+      sse_algorithm     = "AWS:KMS"
+      kms_master_key_id = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     }
   }
 }
@@ -83,7 +86,8 @@ Resources:
       BucketEncryption:
         ServerSideEncryptionConfiguration:
           - ServerSideEncryptionByDefault:
-              SSEAlgorithm: AES256
+              SSEAlgorithm: aws:kms
+              KMSMasterKeyID: arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
 ```
 ```json
 {
@@ -96,7 +100,8 @@ Resources:
           "ServerSideEncryptionConfiguration": [
             {
               "ServerSideEncryptionByDefault": {
-                "SSEAlgorithm": "AES256"
+                "SSEAlgorithm": "aws:kms",
+                "KMSMasterKeyID": "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
               }
             }
           ]
@@ -116,7 +121,8 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "reports" {
 
   rule {
     apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     }
   }
 }
