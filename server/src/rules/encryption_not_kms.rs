@@ -168,7 +168,7 @@ fn check(model: &Model, sink: &mut Sink) {
                         bad.span,
                         id,
                         format!(
-                            "bucket `{id}` encrypts by default with SSE-S3 (`AES256`){}; consider `aws:kms` with a key you manage, so reading also needs permission on the key and every use is logged{}",
+                            "bucket `{id}` encrypts by default with `AES256`{}, that is SSE-S3; consider `aws:kms` with a key you manage, so reading also needs permission on the key and every use is logged{}",
                             bad.via(),
                             bad.when.describe()
                         ),

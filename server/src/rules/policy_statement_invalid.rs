@@ -213,11 +213,16 @@ fn check(model: &Model, sink: &mut Sink) {
                     }
                     _ => missing.join(""),
                 };
+                let them = if missing.len() == 1 {
+                    "it is"
+                } else {
+                    "they are"
+                };
                 sink.report(
                     stmt.span,
                     &policy.res.id,
                     format!(
-                        "a statement of {label} has no {list}; AWS rejects the policy until it is added{}",
+                        "a statement of {label} lacks {list}; AWS rejects the whole policy until {them} added{}",
                         when.describe()
                     ),
                 );
@@ -272,7 +277,7 @@ mod tests {
         assert_eq!(f[0].span, at);
         assert!(
             f[0].message.contains(
-                "has no Effect, Action (or NotAction), Principal (or NotPrincipal) and Resource (or NotResource)"
+                "lacks Effect, Action (or NotAction), Principal (or NotPrincipal) and Resource (or NotResource); AWS rejects the whole policy until they are added"
             ),
             "{}",
             f[0].message
