@@ -34,6 +34,12 @@ Resources:
     Properties:
       VersioningConfiguration:
         Status: Suspended
+      LifecycleConfiguration:
+        Rules:
+          - Id: expire-old-versions
+            Status: Enabled
+            NoncurrentVersionExpiration:
+              NoncurrentDays: 90
 ```
 ```json
 {
@@ -44,6 +50,17 @@ Resources:
       "Properties": {
         "VersioningConfiguration": {
           "Status": "Suspended"
+        },
+        "LifecycleConfiguration": {
+          "Rules": [
+            {
+              "Id": "expire-old-versions",
+              "Status": "Enabled",
+              "NoncurrentVersionExpiration": {
+                "NoncurrentDays": 90
+              }
+            }
+          ]
         }
       }
     }
@@ -72,6 +89,12 @@ Resources:
     Properties:
       VersioningConfiguration:
         Status: Enabled
+      LifecycleConfiguration:
+        Rules:
+          - Id: expire-old-versions
+            Status: Enabled
+            NoncurrentVersionExpiration:
+              NoncurrentDays: 90
 ```
 ```json
 {
@@ -82,6 +105,17 @@ Resources:
       "Properties": {
         "VersioningConfiguration": {
           "Status": "Enabled"
+        },
+        "LifecycleConfiguration": {
+          "Rules": [
+            {
+              "Id": "expire-old-versions",
+              "Status": "Enabled",
+              "NoncurrentVersionExpiration": {
+                "NoncurrentDays": 90
+              }
+            }
+          ]
         }
       }
     }
