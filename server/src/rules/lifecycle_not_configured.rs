@@ -15,8 +15,7 @@ pub static RULE: Rule = Rule {
 };
 
 const DOC: &str = r#"## What it does
-Reports a bucket without lifecycle rules, or with a lifecycle configuration
-that holds no rule.
+Reports a bucket without a lifecycle configuration.
 
 ## Why is this bad?
 Without lifecycle rules every object, old version and unfinished multipart
@@ -112,23 +111,17 @@ a placeholder: only you know how long the data must be kept, so it needs input.
 
 fn check(model: &Model, sink: &mut Sink) {
     for bucket in &model.buckets {
-        let empty = bucket
-            .lifecycle
-            .values()
-            .find(|(l, _)| l.rules.is_empty())
-            .map(|(_, w)| w.clone());
-        let (when, what) = match (bucket.lifecycle.absent_when(), empty) {
-            (Some(w), _) => (w, "no lifecycle configuration"),
-            (None, Some(w)) => (w, "a lifecycle configuration without rules"),
-            (None, None) => continue,
+        // A configuration that holds no readable rule may be unknown (an
+        // import, a reference), so only a missing configuration is reported.
+        let Some(when) = bucket.lifecycle.absent_when() else {
+            continue;
         };
         sink.report(
             bucket.res.id_span,
             &bucket.res.id,
             format!(
-                "bucket `{}` has {}{}, so objects and old versions are kept forever; add a rule that expires or archives data",
+                "bucket `{}` has no lifecycle configuration{}, so objects and old versions are kept forever; add a rule that expires or archives data",
                 bucket.res.id,
-                what,
                 when.describe()
             ),
         )
