@@ -17,7 +17,9 @@ pub static RULE: Rule = Rule {
 const DOC: &str = r#"## What it does
 Reports a queue, topic or Lambda notification of a bucket that names no target,
 and one that points at an SQS queue or SNS topic defined in the same file
-without server-side encryption.
+without server-side encryption. A queue counts as encrypted unless its
+SQS-managed encryption is explicitly turned off, because SQS encrypts new
+queues by default.
 
 ## Why is this bad?
 A notification without a target is rejected at deploy. Event messages carry
@@ -31,6 +33,8 @@ AWSTemplateFormatVersion: "2010-09-09"
 Resources:
   Events:
     Type: AWS::SQS::Queue
+    Properties:
+      SqsManagedSseEnabled: false
   Data:
     Type: AWS::S3::Bucket
     Properties:
@@ -44,7 +48,10 @@ Resources:
   "AWSTemplateFormatVersion": "2010-09-09",
   "Resources": {
     "Events": {
-      "Type": "AWS::SQS::Queue"
+      "Type": "AWS::SQS::Queue",
+      "Properties": {
+        "SqsManagedSseEnabled": false
+      }
     },
     "Data": {
       "Type": "AWS::S3::Bucket",
@@ -69,7 +76,8 @@ Resources:
 ```
 ```hcl
 resource "aws_sqs_queue" "events" {
-  name = "events"
+  name                    = "events"
+  sqs_managed_sse_enabled = false
 }
 
 resource "aws_s3_bucket_notification" "data" {
