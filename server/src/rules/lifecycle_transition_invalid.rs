@@ -20,7 +20,8 @@ const DOC: &str = r#"## What it does
 Checks the numbers and storage classes of lifecycle rules before deploy:
 a transition to an unknown storage class, a transition to `STANDARD_IA` or
 `ONEZONE_IA` earlier than day 30, an expiration day that is not later than
-every transition day of the same rule, and a day count of zero or less.
+every transition day of the same rule, a negative transition day, and an
+expiration after zero days or less.
 
 ## Why is this bad?
 S3 refuses such a lifecycle configuration, so the stack update fails (and a
@@ -254,9 +255,11 @@ fn check_transitions(
         for (days, dw) in t.days.values() {
             let Some(d) = days.int() else { continue };
             let when = tw.and_all(dw);
-            let message = if d <= 0 {
+            // Day 0 is accepted for transitions (objects move right away);
+            // a negative count is not.
+            let message = if d < 0 {
                 format!(
-                    "{} of bucket `{}` moves {} after {} days{}{}; the number of days must be 1 or more",
+                    "{} of bucket `{}` moves {} after {} days{}{}; the number of days cannot be negative",
                     ctx.label,
                     ctx.bucket,
                     what,
