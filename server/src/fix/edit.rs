@@ -664,12 +664,12 @@ mod tests {
     fn positions() {
         let t = "ab\r\n  cd # x\nef";
         assert_eq!(line_start(t, 7), 4);
-        assert_eq!(line_end(t, 7), 13);
+        assert_eq!(line_end(t, 7), 12);
         assert_eq!(col(t, 6), 2);
         assert_eq!(leading_ws(t, 7), "  ");
         assert!(same_line(t, 4, 12));
         assert!(!same_line(t, 1, 5));
-        assert_eq!(line_end(t, 15), 16);
+        assert_eq!(line_end(t, 14), 15);
     }
 
     #[test]

@@ -225,7 +225,7 @@ mod tests {
         assert_eq!(text, r#"{"D": 90, "S": "a\"b", "T": {"Fn::Sub": "${X}"}}"#);
         assert_eq!(
             snippet.as_deref(),
-            Some(r#"{"D": ${1:90}, "S": "${2:a\\"b}", "T": {"Fn::Sub": "\${X\}"}}"#)
+            Some(r#"{"D": ${1:90}, "S": "${2:a\\"b}", "T": {"Fn::Sub": "\${X\}"\}\}"#)
         );
     }
 
