@@ -192,7 +192,11 @@ fn check(model: &Model, sink: &mut Sink) {
                 "Add a bucket policy denying requests without TLS",
             ),
         };
-        sink.report(bucket.res.id_span, id, message).with_fix(
+        let finding = sink.report(bucket.res.id_span, id, message);
+        if let Some(p) = policies.first() {
+            finding.with_related(p.res.id_span, "this bucket policy should deny requests without TLS");
+        }
+        finding.with_fix(
             title,
             Applicability::Safe,
             FixIntent::AddTlsDeny {
