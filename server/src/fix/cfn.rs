@@ -88,7 +88,10 @@ fn lower<'a>(root: &'a Node, intent: &FixIntent, ops: &mut Vec<Op<'a>>) -> Optio
                 "ServerSideEncryptionByDefault",
                 Ins::map(vec![("SSEAlgorithm", Ins::str("AES256"))]),
             )]);
-            let enc = Ins::map(vec![("ServerSideEncryptionConfiguration", Ins::Seq(vec![rule]))]);
+            let enc = Ins::map(vec![(
+                "ServerSideEncryptionConfiguration",
+                Ins::Seq(vec![rule]),
+            )]);
             props(
                 root,
                 resource,
@@ -103,12 +106,7 @@ fn lower<'a>(root: &'a Node, intent: &FixIntent, ops: &mut Vec<Op<'a>>) -> Optio
                 return None;
             }
             replace(node, Ins::str("aws:kms"), ops)?;
-            set(
-                map,
-                vec![kms_key_entry()],
-                Mode::AddMissing,
-                ops,
-            )
+            set(map, vec![kms_key_entry()], Mode::AddMissing, ops)
         }
         AddKmsKeyId { algorithm } => {
             let (map, _) = find_entry_value(root, *algorithm)?;
@@ -344,7 +342,12 @@ fn tls_deny<'a>(
         let (_, _, res) = resource_node(root, policy)?;
         let doc = Ins::map(vec![("Statement", Ins::Seq(vec![statement]))]);
         let props = Ins::map(vec![("PolicyDocument", doc)]);
-        return set(res, vec![("Properties".to_string(), props)], Mode::Ensure, ops);
+        return set(
+            res,
+            vec![("Properties".to_string(), props)],
+            Mode::Ensure,
+            ops,
+        );
     }
     let (resources, index, _) = resource_node(root, bucket)?;
     let id = unique_id(root, &format!("{bucket}TlsPolicy"));
@@ -375,9 +378,10 @@ fn tls_deny<'a>(
 /// `base`, or `base2`, `base3`... whichever names no resource or parameter.
 fn unique_id(root: &Node, base: &str) -> String {
     let taken = |id: &str| {
-        ["Resources", "Parameters"]
-            .iter()
-            .any(|s| root.get(s).is_some_and(|m| m.entries().iter().any(|e| e.key == id)))
+        ["Resources", "Parameters"].iter().any(|s| {
+            root.get(s)
+                .is_some_and(|m| m.entries().iter().any(|e| e.key == id))
+        })
     };
     if !taken(base) {
         return base.to_string();

@@ -227,7 +227,10 @@ fn scan_node(text: &str, format: Format, node: &Node, scan: &mut Scan) {
 fn yaml_scan_entry(text: &str, key_start: usize, value: &Node, scan: &mut Scan) {
     let key_col = col(text, key_start);
     match &value.kind {
-        NodeKind::Mapping { entries, flow: false } if scan.step.is_none() => {
+        NodeKind::Mapping {
+            entries,
+            flow: false,
+        } if scan.step.is_none() => {
             if let Some(first) = entries.first() {
                 let c = col(text, first.key_span.start);
                 if c > key_col && !same_line(text, key_start, first.key_span.start) {
@@ -440,11 +443,7 @@ pub(crate) fn render_ops(text: &str, doc: &Document, ops: &[Op<'_>]) -> Option<V
             Op::Insert { map, .. } => map,
             Op::Append { seq, .. } => seq,
         };
-        if target.from_alias
-            || aliased
-                .iter()
-                .any(|a| a.contains_span(target.full_span()))
-        {
+        if target.from_alias || aliased.iter().any(|a| a.contains_span(target.full_span())) {
             return None;
         }
         let mut new = match style.format {
@@ -534,10 +533,7 @@ pub(crate) fn flow_insert(
         Format::Yaml => " ".repeat(st.step),
     };
     if members.is_empty() {
-        if comments
-            .iter()
-            .any(|cm| coll.span.contains_span(cm.span))
-        {
+        if comments.iter().any(|cm| coll.span.contains_span(cm.span)) {
             return None;
         }
         let mut out = Out::new();

@@ -41,19 +41,11 @@ pub(crate) fn render(text: &str, st: &Style, op: &Op<'_>) -> Option<Vec<Edit>> {
             if !seq.is_sequence() {
                 return None;
             }
-            flow_insert(
-                text,
-                st,
-                &[],
-                seq,
-                None,
-                items.len(),
-                &|out, i, indent| {
-                    if let Some(v) = items.get(i) {
-                        value(out, st, v, indent);
-                    }
-                },
-            )
+            flow_insert(text, st, &[], seq, None, items.len(), &|out, i, indent| {
+                if let Some(v) = items.get(i) {
+                    value(out, st, v, indent);
+                }
+            })
         }
     }
 }

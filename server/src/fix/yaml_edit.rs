@@ -5,9 +5,7 @@
 //! trailing comment stays on its line. Replaced scalars keep their quoting
 //! style; new strings are plain unless they need quotes.
 
-use super::edit::{
-    col, entry_end, flow_insert, is_int_text, line_end, same_line, Op, Out, Style,
-};
+use super::edit::{col, entry_end, flow_insert, is_int_text, line_end, same_line, Op, Out, Style};
 use super::{Edit, Ins};
 use crate::syntax::{Document, Node, NodeKind, ScalarStyle};
 use crate::text::Span;
