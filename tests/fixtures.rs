@@ -300,13 +300,13 @@ fn cloudformation_fixtures() {
         }
     }
 
-    for (folder, snap) in &snapshots {
-        insta::assert_snapshot!(format!("fixtures__{folder}"), snap);
-    }
     assert!(
         errors.is_empty(),
         "{} fixture problems:\n\n{}",
         errors.len(),
         errors.join("\n\n")
     );
+    for (folder, snap) in &snapshots {
+        insta::assert_snapshot!(folder.as_str(), snap);
+    }
 }

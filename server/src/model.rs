@@ -41,7 +41,7 @@ impl When {
         }
         w
     }
-    /// A message suffix such as " when condition `IsProd` is true", or "".
+    /// A message suffix such as " (when condition `IsProd` is true)", or "".
     pub fn describe(&self) -> String {
         if self.0.is_empty() {
             return String::new();
@@ -51,7 +51,7 @@ impl When {
             .iter()
             .map(|c| format!("condition `{}` is {}", c.name, c.holds))
             .collect();
-        format!(" when {}", parts.join(" and "))
+        format!(" (when {})", parts.join(" and "))
     }
 }
 

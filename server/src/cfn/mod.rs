@@ -368,7 +368,8 @@ impl<'a> Ctx<'a> {
     /// The resource a `Ref X` / `GetAtt X.Arn` names.
     fn referenced_resource(&self, node: &'a Node) -> Option<String> {
         match call(node) {
-            Some((Func::Ref, args)) => args.as_str()
+            Some((Func::Ref, args)) => args
+                .as_str()
                 .filter(|n| self.resources.contains_key(n))
                 .map(str::to_string),
             Some((Func::GetAtt, args)) => {

@@ -168,6 +168,8 @@ mod tests {
         );
         let f = run(&RULE, &model_with(vec![b]));
         assert_eq!(f.len(), 1);
-        assert!(f[0].message.ends_with("when condition `Encrypt` is false"));
+        assert!(f[0]
+            .message
+            .ends_with("(when condition `Encrypt` is false)"));
     }
 }

@@ -194,7 +194,10 @@ fn check(model: &Model, sink: &mut Sink) {
         };
         let finding = sink.report(bucket.res.id_span, id, message);
         if let Some(p) = policies.first() {
-            finding.with_related(p.res.id_span, "this bucket policy should deny requests without TLS");
+            finding.with_related(
+                p.res.id_span,
+                "this bucket policy should deny requests without TLS",
+            );
         }
         finding.with_fix(
             title,

@@ -215,7 +215,7 @@ mod tests {
         ));
         let f = run(&RULE, &model_with(vec![b]));
         assert_eq!(f.len(), 1);
-        assert!(f[0].message.ends_with("when condition `HasKey` is false"));
+        assert!(f[0].message.ends_with("(when condition `HasKey` is false)"));
         assert!(f[0].fix.is_none());
     }
 }

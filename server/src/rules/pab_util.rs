@@ -271,7 +271,7 @@ mod tests {
         let f = run_on(&model_with(vec![b]));
         assert_eq!(f.len(), 1);
         assert!(
-            f[0].message.ends_with("when condition `IsProd` is false"),
+            f[0].message.ends_with("(when condition `IsProd` is false)"),
             "{}",
             f[0].message
         );

@@ -159,7 +159,7 @@ mod tests {
         b.public_access_block = if_else("IsProd", Some(all_on()), None);
         let f = run(&RULE, &model_with(vec![b]));
         assert_eq!(f.len(), 1);
-        assert!(f[0].message.ends_with("when condition `IsProd` is false"));
+        assert!(f[0].message.ends_with("(when condition `IsProd` is false)"));
     }
 
     #[test]

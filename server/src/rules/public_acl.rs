@@ -257,7 +257,9 @@ mod tests {
         b.acl = if_else("IsPublic", Some(lit("PublicRead")), Some(lit("Private")));
         let f = run(&RULE, &model_with(vec![b]));
         assert_eq!(f.len(), 1);
-        assert!(f[0].message.ends_with("when condition `IsPublic` is true"));
+        assert!(f[0]
+            .message
+            .ends_with("(when condition `IsPublic` is true)"));
     }
 
     #[test]
