@@ -52,6 +52,13 @@ impl Configs {
             Configs::Discover(cache) => cache.for_file(path),
         }
     }
+
+    fn for_dir(&self, dir: &Path) -> Result<Option<Arc<LoadedConfig>>, ProjectError> {
+        match self {
+            Configs::Explicit(c) => Ok(Some(c.clone())),
+            Configs::Discover(cache) => cache.for_dir(dir),
+        }
+    }
 }
 
 /// A file to check.
@@ -89,16 +96,21 @@ pub fn run(opts: Options) -> Result<u8> {
 
     // 1. Find the files and their configs.
     let mut paths: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut config_errors: BTreeSet<String> = BTreeSet::new();
     for root in &opts.paths {
         if root.is_file() {
             paths.insert(root.clone());
         } else if root.is_dir() {
+            // The config governing a folder given on the command line must
+            // load, even when no file below it is checked.
+            if let Err(e) = configs.for_dir(root) {
+                config_errors.insert(e.to_string());
+            }
             walk(root, &configs, &mut paths);
         } else {
             bail!("{}: no such file or folder", root.display());
         }
     }
-    let mut config_errors: BTreeSet<String> = BTreeSet::new();
     let mut candidates = Vec::with_capacity(paths.len());
     for path in paths {
         match configs.for_file(&path) {
@@ -221,13 +233,10 @@ fn walk(root: &Path, configs: &Arc<Configs>, out: &mut BTreeSet<PathBuf>) {
             }
             let path = entry.path();
             let config = if entry.file_type().is_some_and(|t| t.is_dir()) {
-                match &*filter_configs {
-                    Configs::Explicit(c) => Ok(Some(c.clone())),
-                    // A folder is excluded by the config that governs its parent.
-                    Configs::Discover(cache) => match path.parent() {
-                        Some(p) => cache.for_dir(p),
-                        None => Ok(None),
-                    },
+                // A folder is excluded by the config that governs its parent.
+                match path.parent() {
+                    Some(p) => filter_configs.for_dir(p),
+                    None => Ok(None),
                 }
             } else {
                 filter_configs.for_file(path)

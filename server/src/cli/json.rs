@@ -1,22 +1,92 @@
 //! `--format json`: the stable schema documented in `docs/json-output.md`.
-//! Lines are 1-based; columns are 1-based UTF-16 code units.
+//! Lines are 1-based; columns are 1-based UTF-16 code units. Field order
+//! follows the structs below.
 
 use super::report::{FileReport, Pos, Summary};
-use crate::rules;
+use crate::fix::Applicability;
+use crate::rules::{self, Severity};
 use crate::text::{Encoding, Span};
 use anyhow::Result;
-use serde_json::{json, Value};
+use serde::Serialize;
 
 /// Schema version; bumped only on incompatible changes.
 pub const VERSION: u32 = 1;
 
-fn pos(p: Pos) -> Value {
-    json!({ "line": p.line, "column": p.column })
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    tool: Tool,
+    files: Vec<File<'a>>,
+    diagnostics: Vec<Diag<'a>>,
+    summary: &'a Summary,
 }
 
-fn range(f: &FileReport, span: Span) -> (Value, Value) {
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct File<'a> {
+    path: &'a str,
+    problems: usize,
+    fixed: usize,
+}
+
+#[derive(Serialize)]
+struct Position {
+    line: u32,
+    column: u32,
+}
+
+impl From<Pos> for Position {
+    fn from(p: Pos) -> Position {
+        Position {
+            line: p.line,
+            column: p.column,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Diag<'a> {
+    path: &'a str,
+    code: &'a str,
+    severity: Severity,
+    message: &'a str,
+    resource: Option<&'a str>,
+    url: Option<String>,
+    start: Position,
+    end: Position,
+    related: Vec<RelatedOut<'a>>,
+    fix: Option<FixOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct RelatedOut<'a> {
+    start: Position,
+    end: Position,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct FixOut<'a> {
+    title: &'a str,
+    applicability: Applicability,
+    edits: Vec<EditOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct EditOut<'a> {
+    start: Position,
+    end: Position,
+    content: &'a str,
+}
+
+fn range(f: &FileReport, span: Span) -> (Position, Position) {
     let (s, e) = f.range(span, Encoding::Utf16);
-    (pos(s), pos(e))
+    (s.into(), e.into())
 }
 
 pub fn render(files: &[FileReport], summary: &Summary) -> Result<String> {
@@ -24,74 +94,66 @@ pub fn render(files: &[FileReport], summary: &Summary) -> Result<String> {
     for f in files {
         for d in &f.diagnostics {
             let (start, end) = range(f, d.span);
-            let fix = d.fix.as_ref().map(|fix| {
-                let edits: Vec<Value> = fix
+            let fix = d.fix.as_ref().map(|fix| FixOut {
+                title: &fix.title,
+                applicability: fix.applicability,
+                edits: fix
                     .edits
                     .iter()
                     .map(|e| {
                         let (start, end) = range(f, e.span);
-                        json!({
-                            "start": start,
-                            "end": end,
-                            "content": e.text,
-                        })
+                        EditOut {
+                            start,
+                            end,
+                            content: &e.text,
+                        }
                     })
-                    .collect();
-                json!({
-                    "title": fix.title,
-                    "applicability": fix.applicability,
-                    "edits": edits,
-                })
+                    .collect(),
             });
-            let related: Vec<Value> = d
+            let related = d
                 .related
                 .iter()
                 .map(|r| {
                     let (start, end) = range(f, r.span);
-                    json!({ "start": start, "end": end, "message": r.message })
+                    RelatedOut {
+                        start,
+                        end,
+                        message: &r.message,
+                    }
                 })
                 .collect();
-            diagnostics.push(json!({
-                "path": f.display,
-                "code": d.code,
-                "severity": d.severity,
-                "message": d.message,
-                "resource": d.resource,
-                "url": rules::find(&d.code).map(crate::docs::rule_url),
-                "start": start,
-                "end": end,
-                "related": related,
-                "fix": fix,
-            }));
+            diagnostics.push(Diag {
+                path: &f.display,
+                code: &d.code,
+                severity: d.severity,
+                message: &d.message,
+                resource: d.resource.as_deref(),
+                url: rules::find(&d.code).map(crate::docs::rule_url),
+                start,
+                end,
+                related,
+                fix,
+            });
         }
     }
-    let files: Vec<Value> = files
-        .iter()
-        .map(|f| {
-            json!({
-                "path": f.display,
-                "problems": f.diagnostics.len(),
-                "fixed": f.fixed,
-            })
-        })
-        .collect();
-    let doc = json!({
-        "version": VERSION,
-        "tool": { "name": "bucketguard", "version": env!("CARGO_PKG_VERSION") },
-        "files": files,
-        "diagnostics": diagnostics,
-        "summary": {
-            "files_checked": summary.files_checked,
-            "files_with_problems": summary.files_with_problems,
-            "problems": summary.problems,
-            "errors": summary.errors,
-            "warnings": summary.warnings,
-            "info": summary.info,
-            "fixable": summary.fixable,
-            "fixed": summary.fixed,
+    let out = Output {
+        version: VERSION,
+        tool: Tool {
+            name: "bucketguard",
+            version: env!("CARGO_PKG_VERSION"),
         },
-    });
-    let mut s = serde_json::to_string_pretty(&doc)?;
+        files: files
+            .iter()
+            .map(|f| File {
+                path: &f.display,
+                problems: f.diagnostics.len(),
+                fixed: f.fixed,
+            })
+            .collect(),
+        diagnostics,
+        summary,
+    };
+    let mut s = serde_json::to_string_pretty(&out)?;
     s.push('\n');
     Ok(s)
 }

@@ -42,8 +42,8 @@ impl FileReport {
     }
 }
 
-/// Totals over a run.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+/// Totals over a run (serialized as the JSON output's `summary`).
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Summary {
     /// Templates checked (files that were not templates are not counted).
     pub files_checked: usize,
