@@ -13,4 +13,5 @@ pub mod rules;
 pub mod settings;
 pub mod suppress;
 pub mod syntax;
+pub mod testgen;
 pub mod text;

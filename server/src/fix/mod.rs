@@ -29,6 +29,10 @@ pub enum Ins {
     Int(i64),
     /// A reference to another resource of the file (CFN `!Ref X`).
     Ref(String),
+    /// An attribute of another resource (CFN `!GetAtt X.Arn`).
+    GetAtt(String, String),
+    /// A string with `${...}` substitutions (CFN `!Sub`).
+    Sub(String),
     /// A value the user must fill; `n` numbers the snippet tab stop.
     Placeholder {
         n: u32,

@@ -1,0 +1,247 @@
+//! Data-driven fixture tests: `fixtures/cloudformation/<RULE>/*.{yaml,json}`.
+//!
+//! YAML fixtures carry their expectations inline, as comment lines of
+//! carets under the flagged line:
+//!
+//! ```yaml
+//!       AccessControl: PublicRead
+//! #                    ^^^^^^^^^^ S3-111
+//! ```
+//!
+//! JSON fixtures have a sidecar `<file>.expected` with one
+//! `LINE:COL-ENDLINE:ENDCOL CODE` line per finding (1-based, UTF-16 columns).
+//! In a folder named after a rule only that rule's findings are compared;
+//! in any other folder, every diagnostic is. Each folder's findings with
+//! messages are also kept as an insta snapshot.
+//!
+//! Every fix offered on a fixture is applied and checked: the result parses,
+//! the finding is gone, no new finding appears (except the documented
+//! follow-ups below), and the text outside the edits is unchanged.
+
+mod common;
+
+use bucketguard::analysis::{Diagnostic, SYNTAX_ERROR};
+use bucketguard::fix::apply_edits;
+use bucketguard::rules;
+use bucketguard::text::{Encoding, LineIndex};
+use common::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Fixing one rule may make another apply that could not before: adding
+/// SSE-S3 encryption (S3-301) makes "not KMS" (S3-302) relevant, enabling
+/// versioning (S3-501) makes "noncurrent versions unbounded" (S3-505)
+/// relevant. These follow-ups are allowed to appear after a fix.
+const FOLLOW_UPS: &[(&str, &str)] = &[("S3-301", "S3-302"), ("S3-501", "S3-505"), ("S3-507", "S3-508")];
+
+/// A YAML marker line: `#`, spaces, carets, a code.
+fn parse_marker(line: &str) -> Option<(usize, usize, String)> {
+    let rest = line.strip_prefix('#')?;
+    let spaces = rest.chars().take_while(|c| *c == ' ').count();
+    let rest2 = &rest[spaces..];
+    let carets = rest2.chars().take_while(|c| *c == '^').count();
+    if carets == 0 {
+        return None;
+    }
+    let code = rest2[carets..].trim();
+    if code.is_empty() || code.contains(' ') {
+        return None;
+    }
+    let start = 1 + spaces;
+    Some((start, start + carets, code.to_string()))
+}
+
+/// Expected `(line, startcol, endcol, code)` (0-based, columns in characters) of a YAML fixture.
+fn yaml_expectations(text: &str) -> Vec<(usize, usize, usize, String)> {
+    let mut out = Vec::new();
+    let mut last_code_line = None;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        match parse_marker(line) {
+            Some((s, e, code)) => {
+                let target = last_code_line.unwrap_or_else(|| panic!("marker on line {} has no line above", i + 1));
+                out.push((target, s, e, code));
+            }
+            None => last_code_line = Some(i),
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The same shape for actual diagnostics: the part of the span on its first line.
+fn yaml_actual(text: &str, diags: &[&Diagnostic]) -> Vec<(usize, usize, usize, String)> {
+    let idx = LineIndex::new(text);
+    let mut out: Vec<_> = diags
+        .iter()
+        .map(|d| {
+            let s = idx.position(text, d.span.start, Encoding::Utf32);
+            let e = idx.position(text, d.span.end, Encoding::Utf32);
+            let end = if e.line == s.line {
+                e.col as usize
+            } else {
+                let ls = idx.line_span(text, s.line as usize);
+                text[ls.start..ls.end].chars().count()
+            };
+            (s.line as usize, s.col as usize, end.max(s.col as usize + 1), d.code.clone())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn json_expectations(path: &Path) -> Vec<String> {
+    let exp = path.with_file_name(format!(
+        "{}.expected",
+        path.file_name().and_then(|s| s.to_str()).unwrap_or_default()
+    ));
+    let text = std::fs::read_to_string(&exp).unwrap_or_else(|_| panic!("missing {}", exp.display()));
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect()
+}
+
+fn relevant<'a>(folder: &str, diags: &'a [Diagnostic]) -> Vec<&'a Diagnostic> {
+    let rule_folder = rules::find(folder).is_some();
+    diags
+        .iter()
+        .filter(|d| !rule_folder || d.code == folder || d.code == SYNTAX_ERROR)
+        .collect()
+}
+
+/// Identity of a finding that survives edits elsewhere in the file.
+fn key(d: &Diagnostic) -> (String, Option<String>, String) {
+    (d.code.clone(), d.resource.clone(), d.message.clone())
+}
+
+/// Apply every fix of the relevant findings one at a time and check the result.
+fn check_fixes(name: &str, text: &str, diags: &[Diagnostic], folder: &str, verified: &mut BTreeSet<(String, bool)>) -> Vec<String> {
+    let mut errors = Vec::new();
+    let is_json = name.ends_with(".json");
+    for d in relevant(folder, diags) {
+        let Some(fix) = &d.fix else { continue };
+        let (fixed, applied) = apply_edits(text, &fix.edits);
+        if applied != fix.edits.len() {
+            errors.push(format!("{name}: fix for {} has overlapping edits", d.code));
+            continue;
+        }
+        // Text outside the edited region is untouched.
+        let lo = fix.edits.iter().map(|e| e.span.start).min().unwrap_or(0);
+        let hi = fix.edits.iter().map(|e| e.span.end).max().unwrap_or(0);
+        let tail = text.len() - hi;
+        if fixed[..lo] != text[..lo] || fixed[fixed.len() - tail..] != text[hi..] {
+            errors.push(format!("{name}: fix for {} changed text outside its edits", d.code));
+        }
+        let after = analyze(name, &fixed);
+        if after.iter().any(|a| a.code == SYNTAX_ERROR) {
+            errors.push(format!("{name}: fix for {} breaks the syntax:\n{fixed}", d.code));
+            continue;
+        }
+        let before: BTreeSet<_> = diags.iter().map(key).collect();
+        if after.iter().any(|a| key(a) == key(d)) {
+            errors.push(format!("{name}: fix for {} did not remove the finding:\n{fixed}", d.code));
+        }
+        for a in &after {
+            let allowed = FOLLOW_UPS.iter().any(|(f, n)| *f == d.code && *n == a.code);
+            if !before.contains(&key(a)) && !allowed {
+                errors.push(format!("{name}: fix for {} introduced {} `{}`:\n{fixed}", d.code, a.code, a.message));
+            }
+        }
+        verified.insert((d.code.clone(), is_json));
+    }
+    errors
+}
+
+#[test]
+fn cloudformation_fixtures() {
+    let root = repo_root().join("fixtures").join("cloudformation");
+    let files = files_under(&root, &["yaml", "yml", "json"]);
+    assert!(!files.is_empty(), "no fixtures found under {}", root.display());
+    let mut errors = Vec::new();
+    let mut snapshots: BTreeMap<String, String> = BTreeMap::new();
+    let mut verified = BTreeSet::new();
+    let mut covered: BTreeMap<String, (bool, bool)> = BTreeMap::new(); // folder -> (bad fires, good exists)
+    for path in &files {
+        let rel = path.strip_prefix(&root).unwrap_or(path).to_string_lossy().replace('\\', "/");
+        let folder = rel.split('/').next().unwrap_or_default().to_string();
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        let diags = analyze(&rel, &text);
+        let rel_diags = relevant(&folder, &diags);
+        let file_name = rel.rsplit('/').next().unwrap_or_default();
+        if rules::find(&folder).is_some() {
+            let entry = covered.entry(folder.clone()).or_default();
+            if file_name.starts_with("bad") && rel_diags.iter().any(|d| d.code == folder) {
+                entry.0 = true;
+            }
+            if file_name.starts_with("good") {
+                entry.1 = true;
+            }
+        }
+        if rel.ends_with(".json") {
+            let idx = LineIndex::new(&text);
+            let mut actual: Vec<String> = rel_diags
+                .iter()
+                .map(|d| format!("{} {}", range_string(&text, &idx, d.span, Encoding::Utf16), d.code))
+                .collect();
+            actual.sort();
+            let mut expected = json_expectations(path);
+            expected.sort();
+            if actual != expected {
+                errors.push(format!("{rel}: expected\n  {}\nfound\n  {}", expected.join("\n  "), actual.join("\n  ")));
+            }
+        } else {
+            let expected = yaml_expectations(&text);
+            let actual = yaml_actual(&text, &rel_diags);
+            if actual != expected {
+                let fmt = |v: &[(usize, usize, usize, String)]| {
+                    v.iter()
+                        .map(|(l, s, e, c)| format!("line {} cols {}..{} {}", l + 1, s, e, c))
+                        .collect::<Vec<_>>()
+                        .join("\n  ")
+                };
+                errors.push(format!("{rel}: expected\n  {}\nfound\n  {}", fmt(&expected), fmt(&actual)));
+            }
+        }
+        let idx = LineIndex::new(&text);
+        let snap = snapshots.entry(folder.clone()).or_default();
+        snap.push_str(&format!("--- {file_name}\n"));
+        for d in &rel_diags {
+            snap.push_str(&format!(
+                "{} {} [{}] {}{}\n",
+                range_string(&text, &idx, d.span, Encoding::Utf16),
+                d.code,
+                d.severity.as_str(),
+                d.message,
+                d.fix.as_ref().map(|f| format!(" (fix: {})", f.title)).unwrap_or_default()
+            ));
+        }
+        errors.extend(check_fixes(&rel, &text, &diags, &folder, &mut verified));
+    }
+
+    // Every rule has a folder with a failing case that fires and a passing case.
+    for rule in rules::all() {
+        match covered.get(rule.id) {
+            Some((true, true)) => {}
+            Some((fires, good)) => errors.push(format!(
+                "{}: fixtures incomplete (bad fires: {fires}, good exists: {good})",
+                rule.id
+            )),
+            None => errors.push(format!("{}: no fixtures", rule.id)),
+        }
+        // Every fixable rule has a verified fix in YAML and in JSON.
+        if rule.fix != rules::FixAvailability::None {
+            for json in [false, true] {
+                if !verified.contains(&(rule.id.to_string(), json)) {
+                    errors.push(format!(
+                        "{}: no verified fix in a {} fixture",
+                        rule.id,
+                        if json { "JSON" } else { "YAML" }
+                    ));
+                }
+            }
+        }
+    }
+
+    for (folder, snap) in &snapshots {
+        insta::assert_snapshot!(format!("fixtures__{folder}"), snap);
+    }
+    assert!(errors.is_empty(), "{} fixture problems:\n\n{}", errors.len(), errors.join("\n\n"));
+}
