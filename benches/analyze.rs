@@ -59,7 +59,8 @@ fn main() {
         for i in 0..1000 {
             let sub = dir.join(format!("d{}", i % 20));
             std::fs::create_dir_all(&sub).expect("create bench dir");
-            std::fs::write(sub.join(format!("t{i}.yaml")), testgen::cfn_small(i)).expect("write template");
+            std::fs::write(sub.join(format!("t{i}.yaml")), testgen::cfn_small(i))
+                .expect("write template");
         }
         let exe = env!("CARGO_BIN_EXE_bucketguard");
         let mut times = Vec::new();
@@ -71,7 +72,11 @@ fn main() {
                 .output()
                 .expect("run bucketguard");
             times.push(t.elapsed());
-            assert!(out.status.success(), "check failed: {}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "check failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
         let (min, p50, p90) = stats(times);
         println!(

@@ -142,6 +142,26 @@ fn non_templates_yield_nothing() {
     }
 }
 
+#[test]
+fn non_utf8_files_are_skipped_when_walked_and_errors_when_named() {
+    let d = tmp();
+    std::fs::write(d.path().join("latin1.yaml"), b"name: caf\xe9\n").unwrap();
+    let r = run_in(d.path(), &["check"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("latin1.yaml: not valid UTF-8, skipped"),
+        "{}",
+        r.stderr
+    );
+    let r = run_in(d.path(), &["check", "latin1.yaml"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("latin1.yaml: not valid UTF-8"),
+        "{}",
+        r.stderr
+    );
+}
+
 // ---------------------------------------------------------------- config
 
 #[test]

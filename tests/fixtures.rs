@@ -32,7 +32,11 @@ use std::path::Path;
 /// SSE-S3 encryption (S3-301) makes "not KMS" (S3-302) relevant, enabling
 /// versioning (S3-501) makes "noncurrent versions unbounded" (S3-505)
 /// relevant. These follow-ups are allowed to appear after a fix.
-const FOLLOW_UPS: &[(&str, &str)] = &[("S3-301", "S3-302"), ("S3-501", "S3-505"), ("S3-507", "S3-508")];
+const FOLLOW_UPS: &[(&str, &str)] = &[
+    ("S3-301", "S3-302"),
+    ("S3-501", "S3-505"),
+    ("S3-507", "S3-508"),
+];
 
 /// A YAML marker line: `#`, spaces, carets, a code.
 fn parse_marker(line: &str) -> Option<(usize, usize, String)> {
@@ -59,7 +63,8 @@ fn yaml_expectations(text: &str) -> Vec<(usize, usize, usize, String)> {
         let line = line.trim_end_matches('\r');
         match parse_marker(line) {
             Some((s, e, code)) => {
-                let target = last_code_line.unwrap_or_else(|| panic!("marker on line {} has no line above", i + 1));
+                let target = last_code_line
+                    .unwrap_or_else(|| panic!("marker on line {} has no line above", i + 1));
                 out.push((target, s, e, code));
             }
             None => last_code_line = Some(i),
@@ -83,7 +88,12 @@ fn yaml_actual(text: &str, diags: &[&Diagnostic]) -> Vec<(usize, usize, usize, S
                 let ls = idx.line_span(text, s.line as usize);
                 text[ls.start..ls.end].chars().count()
             };
-            (s.line as usize, s.col as usize, end.max(s.col as usize + 1), d.code.clone())
+            (
+                s.line as usize,
+                s.col as usize,
+                end.max(s.col as usize + 1),
+                d.code.clone(),
+            )
         })
         .collect();
     out.sort();
@@ -93,10 +103,17 @@ fn yaml_actual(text: &str, diags: &[&Diagnostic]) -> Vec<(usize, usize, usize, S
 fn json_expectations(path: &Path) -> Vec<String> {
     let exp = path.with_file_name(format!(
         "{}.expected",
-        path.file_name().and_then(|s| s.to_str()).unwrap_or_default()
+        path.file_name()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
     ));
-    let text = std::fs::read_to_string(&exp).unwrap_or_else(|_| panic!("missing {}", exp.display()));
-    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect()
+    let text =
+        std::fs::read_to_string(&exp).unwrap_or_else(|_| panic!("missing {}", exp.display()));
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 fn relevant<'a>(folder: &str, diags: &'a [Diagnostic]) -> Vec<&'a Diagnostic> {
@@ -113,7 +130,13 @@ fn key(d: &Diagnostic) -> (String, Option<String>, String) {
 }
 
 /// Apply every fix of the relevant findings one at a time and check the result.
-fn check_fixes(name: &str, text: &str, diags: &[Diagnostic], folder: &str, verified: &mut BTreeSet<(String, bool)>) -> Vec<String> {
+fn check_fixes(
+    name: &str,
+    text: &str,
+    diags: &[Diagnostic],
+    folder: &str,
+    verified: &mut BTreeSet<(String, bool)>,
+) -> Vec<String> {
     let mut errors = Vec::new();
     let is_json = name.ends_with(".json");
     for d in relevant(folder, diags) {
@@ -128,21 +151,33 @@ fn check_fixes(name: &str, text: &str, diags: &[Diagnostic], folder: &str, verif
         let hi = fix.edits.iter().map(|e| e.span.end).max().unwrap_or(0);
         let tail = text.len() - hi;
         if fixed[..lo] != text[..lo] || fixed[fixed.len() - tail..] != text[hi..] {
-            errors.push(format!("{name}: fix for {} changed text outside its edits", d.code));
+            errors.push(format!(
+                "{name}: fix for {} changed text outside its edits",
+                d.code
+            ));
         }
         let after = analyze(name, &fixed);
         if after.iter().any(|a| a.code == SYNTAX_ERROR) {
-            errors.push(format!("{name}: fix for {} breaks the syntax:\n{fixed}", d.code));
+            errors.push(format!(
+                "{name}: fix for {} breaks the syntax:\n{fixed}",
+                d.code
+            ));
             continue;
         }
         let before: BTreeSet<_> = diags.iter().map(key).collect();
         if after.iter().any(|a| key(a) == key(d)) {
-            errors.push(format!("{name}: fix for {} did not remove the finding:\n{fixed}", d.code));
+            errors.push(format!(
+                "{name}: fix for {} did not remove the finding:\n{fixed}",
+                d.code
+            ));
         }
         for a in &after {
             let allowed = FOLLOW_UPS.iter().any(|(f, n)| *f == d.code && *n == a.code);
             if !before.contains(&key(a)) && !allowed {
-                errors.push(format!("{name}: fix for {} introduced {} `{}`:\n{fixed}", d.code, a.code, a.message));
+                errors.push(format!(
+                    "{name}: fix for {} introduced {} `{}`:\n{fixed}",
+                    d.code, a.code, a.message
+                ));
             }
         }
         verified.insert((d.code.clone(), is_json));
@@ -154,13 +189,21 @@ fn check_fixes(name: &str, text: &str, diags: &[Diagnostic], folder: &str, verif
 fn cloudformation_fixtures() {
     let root = repo_root().join("fixtures").join("cloudformation");
     let files = files_under(&root, &["yaml", "yml", "json"]);
-    assert!(!files.is_empty(), "no fixtures found under {}", root.display());
+    assert!(
+        !files.is_empty(),
+        "no fixtures found under {}",
+        root.display()
+    );
     let mut errors = Vec::new();
     let mut snapshots: BTreeMap<String, String> = BTreeMap::new();
     let mut verified = BTreeSet::new();
     let mut covered: BTreeMap<String, (bool, bool)> = BTreeMap::new(); // folder -> (bad fires, good exists)
     for path in &files {
-        let rel = path.strip_prefix(&root).unwrap_or(path).to_string_lossy().replace('\\', "/");
+        let rel = path
+            .strip_prefix(&root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
         let folder = rel.split('/').next().unwrap_or_default().to_string();
         let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{rel}: {e}"));
         let diags = analyze(&rel, &text);
@@ -179,13 +222,23 @@ fn cloudformation_fixtures() {
             let idx = LineIndex::new(&text);
             let mut actual: Vec<String> = rel_diags
                 .iter()
-                .map(|d| format!("{} {}", range_string(&text, &idx, d.span, Encoding::Utf16), d.code))
+                .map(|d| {
+                    format!(
+                        "{} {}",
+                        range_string(&text, &idx, d.span, Encoding::Utf16),
+                        d.code
+                    )
+                })
                 .collect();
             actual.sort();
             let mut expected = json_expectations(path);
             expected.sort();
             if actual != expected {
-                errors.push(format!("{rel}: expected\n  {}\nfound\n  {}", expected.join("\n  "), actual.join("\n  ")));
+                errors.push(format!(
+                    "{rel}: expected\n  {}\nfound\n  {}",
+                    expected.join("\n  "),
+                    actual.join("\n  ")
+                ));
             }
         } else {
             let expected = yaml_expectations(&text);
@@ -197,7 +250,11 @@ fn cloudformation_fixtures() {
                         .collect::<Vec<_>>()
                         .join("\n  ")
                 };
-                errors.push(format!("{rel}: expected\n  {}\nfound\n  {}", fmt(&expected), fmt(&actual)));
+                errors.push(format!(
+                    "{rel}: expected\n  {}\nfound\n  {}",
+                    fmt(&expected),
+                    fmt(&actual)
+                ));
             }
         }
         let idx = LineIndex::new(&text);
@@ -210,7 +267,10 @@ fn cloudformation_fixtures() {
                 d.code,
                 d.severity.as_str(),
                 d.message,
-                d.fix.as_ref().map(|f| format!(" (fix: {})", f.title)).unwrap_or_default()
+                d.fix
+                    .as_ref()
+                    .map(|f| format!(" (fix: {})", f.title))
+                    .unwrap_or_default()
             ));
         }
         errors.extend(check_fixes(&rel, &text, &diags, &folder, &mut verified));
@@ -243,5 +303,10 @@ fn cloudformation_fixtures() {
     for (folder, snap) in &snapshots {
         insta::assert_snapshot!(format!("fixtures__{folder}"), snap);
     }
-    assert!(errors.is_empty(), "{} fixture problems:\n\n{}", errors.len(), errors.join("\n\n"));
+    assert!(
+        errors.is_empty(),
+        "{} fixture problems:\n\n{}",
+        errors.len(),
+        errors.join("\n\n")
+    );
 }

@@ -21,19 +21,29 @@ type Row = (String, String, bool, bool, BTreeSet<String>);
 fn run(platform: &str, exts: &[&str]) -> Option<Vec<Row>> {
     let shared = shared_dir()?;
     let corpus = shared.join("corpus");
-    let mapping: Value = serde_json::from_str(&std::fs::read_to_string(corpus.join("kics-mapping.json")).ok()?).ok()?;
+    let mapping: Value =
+        serde_json::from_str(&std::fs::read_to_string(corpus.join("kics-mapping.json")).ok()?)
+            .ok()?;
     let map = mapping.get(platform)?.as_object()?;
     let root = corpus.join("kics").join(platform);
     let mut rows = Vec::new();
-    let mut queries: Vec<_> = std::fs::read_dir(&root).ok()?.flatten().map(|e| e.path()).collect();
+    let mut queries: Vec<_> = std::fs::read_dir(&root)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     queries.sort();
     for q in queries {
-        let meta: Value = serde_json::from_str(&std::fs::read_to_string(q.join("metadata.json")).ok()?).ok()?;
+        let meta: Value =
+            serde_json::from_str(&std::fs::read_to_string(q.join("metadata.json")).ok()?).ok()?;
         let name = meta.get("queryName")?.as_str()?.to_string();
         let Some(rules) = map.get(&name).and_then(Value::as_array) else {
             panic!("query `{name}` is not in the mapping");
         };
-        let rules: BTreeSet<String> = rules.iter().filter_map(|r| r.as_str().map(str::to_string)).collect();
+        let rules: BTreeSet<String> = rules
+            .iter()
+            .filter_map(|r| r.as_str().map(str::to_string))
+            .collect();
         if rules.is_empty() {
             continue;
         }
@@ -47,7 +57,8 @@ fn run(platform: &str, exts: &[&str]) -> Option<Vec<Row>> {
                 continue;
             };
             let text = std::fs::read_to_string(&f).ok()?;
-            let fired: BTreeSet<String> = analyze(&file, &text).into_iter().map(|d| d.code).collect();
+            let fired: BTreeSet<String> =
+                analyze(&file, &text).into_iter().map(|d| d.code).collect();
             let hit = fired.iter().any(|c| rules.contains(c));
             rows.push((name.clone(), file, positive, hit == positive, fired));
         }
@@ -58,7 +69,11 @@ fn run(platform: &str, exts: &[&str]) -> Option<Vec<Row>> {
 fn report(platform: &str, rows: &[Row]) -> f64 {
     let agree = rows.iter().filter(|r| r.3).count();
     let pct = agree as f64 / rows.len().max(1) as f64;
-    println!("KICS {platform}: {agree}/{} files agree ({:.1} %)", rows.len(), pct * 100.0);
+    println!(
+        "KICS {platform}: {agree}/{} files agree ({:.1} %)",
+        rows.len(),
+        pct * 100.0
+    );
     println!("{:<58} {:<16} {:<6} result", "query", "file", "kind");
     for (q, f, pos, ok, fired) in rows {
         println!(
@@ -67,7 +82,14 @@ fn report(platform: &str, rows: &[Row]) -> f64 {
             f,
             if *pos { "pos" } else { "neg" },
             if *ok { "agree" } else { "DISAGREE" },
-            if *ok { String::new() } else { format!(" (fired: {})", fired.iter().cloned().collect::<Vec<_>>().join(", ")) }
+            if *ok {
+                String::new()
+            } else {
+                format!(
+                    " (fired: {})",
+                    fired.iter().cloned().collect::<Vec<_>>().join(", ")
+                )
+            }
         );
     }
     pct
@@ -79,7 +101,16 @@ fn kics_cloudformation_agreement() {
         println!("skipped: ../shared/corpus not found (a user's clone does not have it)");
         return;
     };
-    assert!(rows.len() > 100, "corpus looks incomplete: {} files", rows.len());
+    assert!(
+        rows.len() > 100,
+        "corpus looks incomplete: {} files",
+        rows.len()
+    );
     let pct = report("cloudformation", &rows);
-    assert!(pct >= THRESHOLD, "agreement {:.1} % is below {:.0} %", pct * 100.0, THRESHOLD * 100.0);
+    assert!(
+        pct >= THRESHOLD,
+        "agreement {:.1} % is below {:.0} %",
+        pct * 100.0,
+        THRESHOLD * 100.0
+    );
 }

@@ -6,7 +6,8 @@ mod common;
 use bucketguard::text::{Encoding, LineCol, LineIndex};
 use common::analyze;
 
-const LINE: &str = "    Properties: {Tags: [{Key: \"😀日本\", Value: v}], AccessControl: PublicRead}";
+const LINE: &str =
+    "    Properties: {Tags: [{Key: \"😀日本\", Value: v}], AccessControl: PublicRead}";
 
 fn template(eol: &str) -> String {
     [
@@ -32,10 +33,22 @@ fn check(eol: &str) {
     let idx = LineIndex::new(&text);
     // 64 characters precede the value: 65 UTF-16 units (the emoji is a
     // surrogate pair), 71 UTF-8 bytes (emoji 4, each kanji 3).
-    assert_eq!(idx.position(&text, d.span.start, Encoding::Utf16), LineCol { line: 5, col: 65 });
-    assert_eq!(idx.position(&text, d.span.end, Encoding::Utf16), LineCol { line: 5, col: 75 });
-    assert_eq!(idx.position(&text, d.span.start, Encoding::Utf8), LineCol { line: 5, col: 71 });
-    assert_eq!(idx.position(&text, d.span.start, Encoding::Utf32), LineCol { line: 5, col: 64 });
+    assert_eq!(
+        idx.position(&text, d.span.start, Encoding::Utf16),
+        LineCol { line: 5, col: 65 }
+    );
+    assert_eq!(
+        idx.position(&text, d.span.end, Encoding::Utf16),
+        LineCol { line: 5, col: 75 }
+    );
+    assert_eq!(
+        idx.position(&text, d.span.start, Encoding::Utf8),
+        LineCol { line: 5, col: 71 }
+    );
+    assert_eq!(
+        idx.position(&text, d.span.start, Encoding::Utf32),
+        LineCol { line: 5, col: 64 }
+    );
     // Round trip back to the byte offset in every encoding.
     for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
         let p = idx.position(&text, d.span.start, enc);
@@ -44,7 +57,10 @@ fn check(eol: &str) {
     // The missing-setting finding sits on the logical id, line 4.
     let missing = diags.iter().find(|d| d.code == "S3-101").expect("S3-101");
     assert_eq!(&text[missing.span.start..missing.span.end], "Bucket");
-    assert_eq!(idx.position(&text, missing.span.start, Encoding::Utf16), LineCol { line: 3, col: 2 });
+    assert_eq!(
+        idx.position(&text, missing.span.start, Encoding::Utf16),
+        LineCol { line: 3, col: 2 }
+    );
 }
 
 #[test]
@@ -67,6 +83,18 @@ fn positions_in_json_with_crlf_tabs_and_bom() {
     let line = text.lines().nth(3).unwrap_or_default();
     let pre = &line[..line.find("\"PublicRead\"").unwrap_or(0)];
     let utf16: u32 = pre.encode_utf16().count() as u32;
-    assert_eq!(idx.position(text, d.span.start, Encoding::Utf16), LineCol { line: 3, col: utf16 });
-    assert_eq!(idx.position(text, d.span.start, Encoding::Utf8), LineCol { line: 3, col: pre.len() as u32 });
+    assert_eq!(
+        idx.position(text, d.span.start, Encoding::Utf16),
+        LineCol {
+            line: 3,
+            col: utf16
+        }
+    );
+    assert_eq!(
+        idx.position(text, d.span.start, Encoding::Utf8),
+        LineCol {
+            line: 3,
+            col: pre.len() as u32
+        }
+    );
 }

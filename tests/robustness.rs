@@ -9,7 +9,11 @@ use common::{analyze, files_under, repo_root};
 /// Char-boundary offsets to cut `text` at: all of them for short texts,
 /// about 300 spread evenly for longer ones.
 fn cut_points(text: &str) -> Vec<usize> {
-    let all: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+    let all: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .collect();
     if all.len() <= 300 {
         return all;
     }
@@ -29,9 +33,16 @@ fn every_truncation_of_every_fixture_is_analysed_without_panic() {
         for cut in cut_points(&text) {
             let diags = analyze(&name, &text[..cut]);
             // At most one syntax error per file, and spans stay inside the text.
-            assert!(diags.iter().filter(|d| d.code == SYNTAX_ERROR).count() <= 1, "{name} cut at {cut}");
+            assert!(
+                diags.iter().filter(|d| d.code == SYNTAX_ERROR).count() <= 1,
+                "{name} cut at {cut}"
+            );
             for d in &diags {
-                assert!(d.span.start <= d.span.end && d.span.end <= cut, "{name} cut at {cut}: span {:?}", d.span);
+                assert!(
+                    d.span.start <= d.span.end && d.span.end <= cut,
+                    "{name} cut at {cut}: span {:?}",
+                    d.span
+                );
             }
             prefixes += 1;
         }
@@ -41,25 +52,40 @@ fn every_truncation_of_every_fixture_is_analysed_without_panic() {
 
 #[test]
 fn yaml_alias_bomb_is_bounded() {
-    let mut t = String::from("AWSTemplateFormatVersion: \"2010-09-09\"\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    let mut t = String::from(
+        "AWSTemplateFormatVersion: \"2010-09-09\"\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n",
+    );
     for i in 1..12 {
         let p = i - 1;
-        t.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        t.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
     }
     t.push_str("Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      Tags: *a11\n");
     let started = std::time::Instant::now();
     let diags = analyze("bomb.yaml", &t);
     // Generous bound: this only catches an exponential blow-up, not slowness.
-    assert!(started.elapsed().as_secs() < 10, "alias expansion is not bounded");
+    assert!(
+        started.elapsed().as_secs() < 10,
+        "alias expansion is not bounded"
+    );
     assert!(!diags.is_empty());
 }
 
 #[test]
 fn deep_nesting_does_not_overflow() {
     for depth in [1_000usize, 100_000] {
-        let yaml = format!("AWSTemplateFormatVersion: x\nResources: {}{}\n", "[".repeat(depth), "]".repeat(depth));
+        let yaml = format!(
+            "AWSTemplateFormatVersion: x\nResources: {}{}\n",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
         let _ = analyze("deep.yaml", &yaml);
-        let json = format!("{{\"AWSTemplateFormatVersion\": \"x\", \"Resources\": {}{}}}", "[".repeat(depth), "]".repeat(depth));
+        let json = format!(
+            "{{\"AWSTemplateFormatVersion\": \"x\", \"Resources\": {}{}}}",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
         let _ = analyze("deep.json", &json);
         let unclosed = format!("{{\"Resources\": {}", "{\"a\":".repeat(depth));
         let _ = analyze("deep.json", &unclosed);
@@ -99,7 +125,12 @@ fn broken_template_gives_one_syntax_error_at_the_exact_place() {
     assert_eq!(d.len(), 1, "{d:?}");
     assert_eq!(d[0].code, SYNTAX_ERROR);
     // The error points at the trailing comma or the brace after it.
-    assert!((json.find(",}").unwrap_or(0)..=json.find(",}").unwrap_or(0) + 1).contains(&d[0].span.start), "{:?}", d[0]);
+    assert!(
+        (json.find(",}").unwrap_or(0)..=json.find(",}").unwrap_or(0) + 1)
+            .contains(&d[0].span.start),
+        "{:?}",
+        d[0]
+    );
 }
 
 #[test]

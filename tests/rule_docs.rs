@@ -9,7 +9,14 @@ use bucketguard::rules::{self, Rule};
 use common::analyze;
 use std::collections::BTreeSet;
 
-const SECTIONS: &[&str] = &["What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "References"];
+const SECTIONS: &[&str] = &[
+    "What it does",
+    "Why is this bad?",
+    "Example",
+    "Use instead",
+    "Fix safety",
+    "References",
+];
 
 /// The body of `## heading` in a rule doc.
 fn section<'a>(doc: &'a str, heading: &str) -> Option<&'a str> {
@@ -46,25 +53,49 @@ fn registry_is_well_formed() {
     let mut names = BTreeSet::new();
     for r in all {
         assert!(
-            r.id.len() == 6 && r.id.starts_with("S3-") && r.id[3..].chars().all(|c| c.is_ascii_digit()),
+            r.id.len() == 6
+                && r.id.starts_with("S3-")
+                && r.id[3..].chars().all(|c| c.is_ascii_digit()),
             "bad id {}",
             r.id
         );
         assert!(
             !r.name.is_empty()
-                && r.name.split('-').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())),
+                && r.name.split('-').all(|p| !p.is_empty()
+                    && p.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())),
             "{}: name `{}` is not kebab-case",
             r.id,
             r.name
         );
         assert!(names.insert(r.name), "duplicate name {}", r.name);
-        assert!(!r.summary.is_empty() && r.summary.ends_with('.'), "{}: summary must be a sentence", r.id);
+        assert!(
+            !r.summary.is_empty() && r.summary.ends_with('.'),
+            "{}: summary must be a sentence",
+            r.id
+        );
         for s in SECTIONS {
-            assert!(section(r.doc, s).is_some(), "{}: doc lacks section `## {s}`", r.id);
+            assert!(
+                section(r.doc, s).is_some(),
+                "{}: doc lacks section `## {s}`",
+                r.id
+            );
         }
-        for (sec, lang) in [("Example", "yaml"), ("Example", "json"), ("Example", "hcl"), ("Use instead", "yaml"), ("Use instead", "json"), ("Use instead", "hcl")] {
+        for (sec, lang) in [
+            ("Example", "yaml"),
+            ("Example", "json"),
+            ("Example", "hcl"),
+            ("Use instead", "yaml"),
+            ("Use instead", "json"),
+            ("Use instead", "hcl"),
+        ] {
             let body = section(r.doc, sec).unwrap_or_default();
-            assert_eq!(code_blocks(body, lang).len(), 1, "{}: `## {sec}` needs exactly one ```{lang} block", r.id);
+            assert_eq!(
+                code_blocks(body, lang).len(),
+                1,
+                "{}: `## {sec}` needs exactly one ```{lang} block",
+                r.id
+            );
         }
     }
 }
@@ -76,7 +107,8 @@ fn registry_matches_the_catalog() {
         println!("skipped: ../shared not found (the spec lives there)");
         return;
     };
-    let spec = std::fs::read_to_string(shared.join("spec").join("blueprint.md")).expect("blueprint.md");
+    let spec =
+        std::fs::read_to_string(shared.join("spec").join("blueprint.md")).expect("blueprint.md");
     let mut spec_rules = Vec::new();
     for line in spec.lines() {
         let cells: Vec<&str> = line.split('|').map(str::trim).collect();
@@ -84,7 +116,10 @@ fn registry_matches_the_catalog() {
             spec_rules.push((cells[1].to_string(), cells[2].to_string()));
         }
     }
-    let ours: Vec<(String, String)> = rules::all().iter().map(|r| (r.id.to_string(), r.name.to_string())).collect();
+    let ours: Vec<(String, String)> = rules::all()
+        .iter()
+        .map(|r| (r.id.to_string(), r.name.to_string()))
+        .collect();
     assert_eq!(ours, spec_rules);
 }
 
@@ -100,7 +135,11 @@ fn check_examples(r: &Rule) -> Vec<String> {
         let bad_d = analyze(path, bad);
         let good_d = analyze(path, good);
         if !bad_d.iter().any(|d| d.code == r.id) {
-            errors.push(format!("{}: {lang} Example does not fire the rule; it fires {:?}", r.id, codes(&bad_d)));
+            errors.push(format!(
+                "{}: {lang} Example does not fire the rule; it fires {:?}",
+                r.id,
+                codes(&bad_d)
+            ));
         }
         if good_d.iter().any(|d| d.code == r.id) {
             errors.push(format!("{}: {lang} Use instead still fires the rule", r.id));
@@ -108,7 +147,10 @@ fn check_examples(r: &Rule) -> Vec<String> {
         let bad_codes: BTreeSet<String> = codes(&bad_d);
         let extra: Vec<String> = codes(&good_d).difference(&bad_codes).cloned().collect();
         if !extra.is_empty() {
-            errors.push(format!("{}: {lang} Use instead fires {:?}, which the Example does not", r.id, extra));
+            errors.push(format!(
+                "{}: {lang} Use instead fires {:?}, which the Example does not",
+                r.id, extra
+            ));
         }
     }
     errors
@@ -120,6 +162,9 @@ fn codes(d: &[bucketguard::analysis::Diagnostic]) -> BTreeSet<String> {
 
 #[test]
 fn doc_examples_are_executable() {
-    let errors: Vec<String> = rules::all().iter().flat_map(|r| check_examples(r)).collect();
+    let errors: Vec<String> = rules::all()
+        .iter()
+        .flat_map(|r| check_examples(r))
+        .collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }

@@ -6,7 +6,17 @@ use common::{files_under, repo_root};
 
 /// Modules of the pure core: no I/O, no protocol, no CLI.
 const CORE: &[&str] = &[
-    "text.rs", "syntax", "cfn", "model.rs", "rules", "fix", "settings.rs", "config.rs", "suppress.rs", "analysis.rs", "docs.rs",
+    "text.rs",
+    "syntax",
+    "cfn",
+    "model.rs",
+    "rules",
+    "fix",
+    "settings.rs",
+    "config.rs",
+    "suppress.rs",
+    "analysis.rs",
+    "docs.rs",
 ];
 
 const FORBIDDEN_IN_CORE: &[&str] = &[
@@ -34,15 +44,26 @@ fn the_core_does_no_io() {
     let src = repo_root().join("server").join("src");
     let mut errors = Vec::new();
     for f in files_under(&src, &["rs"]) {
-        let rel = f.strip_prefix(&src).unwrap_or(&f).to_string_lossy().replace('\\', "/");
-        if !CORE.iter().any(|c| rel == *c || rel.starts_with(&format!("{}/", c.trim_end_matches(".rs")))) {
+        let rel = f
+            .strip_prefix(&src)
+            .unwrap_or(&f)
+            .to_string_lossy()
+            .replace('\\', "/");
+        if !CORE
+            .iter()
+            .any(|c| rel == *c || rel.starts_with(&format!("{}/", c.trim_end_matches(".rs"))))
+        {
             continue;
         }
         let text = std::fs::read_to_string(&f).unwrap_or_default();
         for (i, line) in non_test(&text).lines().enumerate() {
             let l = line.trim();
             for bad in FORBIDDEN_IN_CORE {
-                if (l.starts_with("use ") || l.contains(&format!("{bad}::")) || l.contains(&format!("{bad}("))) && l.contains(bad) {
+                if (l.starts_with("use ")
+                    || l.contains(&format!("{bad}::"))
+                    || l.contains(&format!("{bad}(")))
+                    && l.contains(bad)
+                {
                     errors.push(format!("{rel}:{}: `{bad}` in the core: {l}", i + 1));
                 }
             }
@@ -56,7 +77,11 @@ fn no_unwrap_or_expect_outside_tests() {
     let src = repo_root().join("server").join("src");
     let mut errors = Vec::new();
     for f in files_under(&src, &["rs"]) {
-        let rel = f.strip_prefix(&src).unwrap_or(&f).to_string_lossy().replace('\\', "/");
+        let rel = f
+            .strip_prefix(&src)
+            .unwrap_or(&f)
+            .to_string_lossy()
+            .replace('\\', "/");
         if rel.ends_with("_tests.rs") || rel.ends_with("/tests.rs") {
             continue;
         }
@@ -70,7 +95,11 @@ fn no_unwrap_or_expect_outside_tests() {
             }
         }
     }
-    assert!(errors.is_empty(), "unwrap/expect in product code:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "unwrap/expect in product code:\n{}",
+        errors.join("\n")
+    );
 }
 
 #[test]
@@ -79,7 +108,9 @@ fn no_ignored_or_should_panic_tests() {
     for dir in ["server", "tests"] {
         for f in files_under(&repo_root().join(dir), &["rs"]) {
             let text = std::fs::read_to_string(&f).unwrap_or_default();
-            if text.contains(concat!("#[", "ignore")) || text.contains(concat!("#[", "should_panic")) {
+            if text.contains(concat!("#[", "ignore"))
+                || text.contains(concat!("#[", "should_panic"))
+            {
                 errors.push(f.display().to_string());
             }
         }

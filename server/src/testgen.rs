@@ -25,8 +25,13 @@ pub fn cfn_yaml(buckets: usize) -> String {
             s.push_str("      PublicAccessBlockConfiguration: {BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}\n");
             s.push_str("      BucketEncryption:\n        ServerSideEncryptionConfiguration:\n          - ServerSideEncryptionByDefault:\n              SSEAlgorithm: aws:kms\n              KMSMasterKeyID: alias/app\n");
         }
-        s.push_str("      VersioningConfiguration:\n        Status: !If [IsProd, Enabled, Suspended]\n");
-        let _ = writeln!(s, "      Tags:\n        - Key: owner # 担当者\n          Value: team-{i} 🚀");
+        s.push_str(
+            "      VersioningConfiguration:\n        Status: !If [IsProd, Enabled, Suspended]\n",
+        );
+        let _ = writeln!(
+            s,
+            "      Tags:\n        - Key: owner # 担当者\n          Value: team-{i} 🚀"
+        );
         let _ = writeln!(s, "  Bucket{i}Policy:");
         s.push_str("    Type: AWS::S3::BucketPolicy\n    Properties:\n");
         let _ = writeln!(s, "      Bucket: !Ref Bucket{i}");

@@ -25,12 +25,17 @@ pub fn files_under(dir: &Path, exts: &[&str]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in rd.flatten() {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if exts.iter().any(|x| p.extension().and_then(|s| s.to_str()) == Some(*x)) {
+            } else if exts
+                .iter()
+                .any(|x| p.extension().and_then(|s| s.to_str()) == Some(*x))
+            {
                 out.push(p);
             }
         }

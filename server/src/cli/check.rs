@@ -11,7 +11,7 @@ use crate::settings::Settings;
 use crate::text::{LineIndex, Span};
 use anyhow::{bail, Result};
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -64,6 +64,8 @@ impl Configs {
 /// A file to check.
 struct Candidate {
     path: PathBuf,
+    /// Named on the command line (not found by a walk).
+    explicit: bool,
     settings: Settings,
 }
 
@@ -95,11 +97,13 @@ pub fn run(opts: Options) -> Result<u8> {
     };
 
     // 1. Find the files and their configs.
-    let mut paths: BTreeSet<PathBuf> = BTreeSet::new();
+    // Absolute path -> (path as found, named explicitly); a file both named
+    // and found by a walk is checked once.
+    let mut paths: BTreeMap<PathBuf, (PathBuf, bool)> = BTreeMap::new();
     let mut config_errors: BTreeSet<String> = BTreeSet::new();
     for root in &opts.paths {
         if root.is_file() {
-            paths.insert(root.clone());
+            paths.insert(project::absolute(root), (root.clone(), true));
         } else if root.is_dir() {
             // The config governing a folder given on the command line must
             // load, even when no file below it is checked.
@@ -112,11 +116,12 @@ pub fn run(opts: Options) -> Result<u8> {
         }
     }
     let mut candidates = Vec::with_capacity(paths.len());
-    for path in paths {
+    for (path, explicit) in paths.into_values() {
         match configs.for_file(&path) {
             Ok(c) => candidates.push(Candidate {
                 settings: overrides(c.as_deref()),
                 path,
+                explicit,
             }),
             Err(e) => {
                 config_errors.insert(e.to_string());
@@ -223,7 +228,7 @@ fn has_candidate_extension(path: &Path) -> bool {
 
 /// Walk a folder honouring `.gitignore` (inside a Git repository or not),
 /// `.ignore` and the configs' `exclude` globs.
-fn walk(root: &Path, configs: &Arc<Configs>, out: &mut BTreeSet<PathBuf>) {
+fn walk(root: &Path, configs: &Arc<Configs>, out: &mut BTreeMap<PathBuf, (PathBuf, bool)>) {
     let filter_configs = configs.clone();
     let walker = ignore::WalkBuilder::new(root)
         .require_git(false)
@@ -249,7 +254,8 @@ fn walk(root: &Path, configs: &Arc<Configs>, out: &mut BTreeSet<PathBuf>) {
         match entry {
             Ok(e) => {
                 if e.file_type().is_some_and(|t| t.is_file()) && has_candidate_extension(e.path()) {
-                    out.insert(e.into_path());
+                    let path = e.into_path();
+                    out.entry(project::absolute(&path)).or_insert((path, false));
                 }
             }
             Err(err) => eprintln!("warning: {err}"),
@@ -264,6 +270,9 @@ fn check_file(c: &Candidate, cwd: &Path, fix: bool) -> Outcome {
     };
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
+        Err(_) if c.explicit => {
+            return Outcome::Failed(format!("{}: not valid UTF-8", c.path.display()));
+        }
         Err(_) => {
             return Outcome::Skipped(format!("{}: not valid UTF-8, skipped", c.path.display()));
         }
