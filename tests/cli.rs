@@ -457,11 +457,23 @@ fn sarif_reports_syntax_errors_and_stale_suppressions() {
     let d = tmp();
     write(
         d.path(),
-        "broken.yaml",
-        "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Logs: [\n",
+        "broken.json",
+        "{\"AWSTemplateFormatVersion\": \"2010-09-09\",\n \"Resources\": {\"Logs\": \n",
     );
-    let stale = TEMPLATE.replace("  Logs:\n", "  # bucketguard: ignore[S3-999]\n  Logs:\n");
-    write(d.path(), "stale.yaml", &stale);
+    write(
+        d.path(),
+        "stale.json",
+        r#"{
+  "AWSTemplateFormatVersion": "2010-09-09",
+  "Resources": {
+    "Logs": {
+      "Type": "AWS::S3::Bucket",
+      "Metadata": { "bucketguard": { "ignore": ["S3-999"] } }
+    }
+  }
+}
+"#,
+    );
     let r = run_in(d.path(), &["check", "--format", "sarif"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     let log = json_of(&r);
