@@ -277,10 +277,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn sub(&self, args: &'a Node) -> Option<String> {
-        let template = match plain_str(args) {
-            Some(s) => s,
-            None => return None,
-        };
+        let template = plain_str(args)?;
         let mut out = String::new();
         let mut rest = template;
         while let Some(i) = rest.find("${") {
@@ -759,7 +756,7 @@ impl<'a> Ctx<'a> {
 
     fn statement(&self, s: &'a Node, w: &When) -> Statement {
         let unreadable = call(s).is_some() || !s.is_mapping();
-        let principal = s.get("Principal").map(|p| principal(p));
+        let principal = s.get("Principal").map(principal);
         let actions = match s.get("Action") {
             Some(_) => Some(self.vlist(s, "Action", w)),
             None if unreadable => Some(vec![Item {
@@ -956,7 +953,7 @@ impl<'a> Ctx<'a> {
 
     fn messaging(&self, res: Res, kind: TargetKind, props: Option<&'a Node>) -> MessagingTarget {
         let encrypted = match props {
-            None => Some(false),
+            None => Some(kind == TargetKind::Queue),
             Some(p) if call(p).is_some() || !p.is_mapping() => None,
             Some(p) => {
                 let kms = self.sval(p, "KmsMasterKeyId", &When::always());

@@ -5,6 +5,31 @@
 //! Fix safety / References) lives next to its code and feeds `bucketguard
 //! rule`, hover, SARIF help and `docs/rules.md`.
 
+mod access_logging_disabled;
+mod access_point_internet_origin;
+mod access_point_invalid;
+mod cloudtrail_s3_data_events_missing;
+mod cors_any_header;
+mod cors_any_origin;
+mod cors_exposes_any_header;
+mod cors_method_invalid;
+mod hardcoded_credentials;
+mod inventory_not_configured;
+mod lifecycle_not_configured;
+mod lifecycle_rule_disabled;
+mod lifecycle_rule_missing_id;
+mod lifecycle_transition_invalid;
+mod logging_to_self;
+mod noncurrent_versions_unbounded;
+mod notification_target_missing;
+mod object_lock_misconfigured;
+mod object_lock_without_retention;
+mod request_metrics_missing;
+mod tags_missing;
+mod versioning_disabled;
+mod website_hosting_enabled;
+mod website_redirect_not_https;
+
 use crate::fix::{Applicability, FixIntent, FixSuggestion};
 use crate::model::Model;
 use crate::text::Span;
@@ -165,4 +190,29 @@ pub fn find(key: &str) -> Option<&'static Rule> {
         .find(|r| r.id.eq_ignore_ascii_case(key) || r.name == key)
 }
 
-static ALL: &[&Rule] = &[];
+static ALL: &[&Rule] = &[
+    &access_logging_disabled::RULE,
+    &logging_to_self::RULE,
+    &cloudtrail_s3_data_events_missing::RULE,
+    &request_metrics_missing::RULE,
+    &versioning_disabled::RULE,
+    &lifecycle_not_configured::RULE,
+    &lifecycle_rule_disabled::RULE,
+    &lifecycle_rule_missing_id::RULE,
+    &noncurrent_versions_unbounded::RULE,
+    &lifecycle_transition_invalid::RULE,
+    &object_lock_misconfigured::RULE,
+    &object_lock_without_retention::RULE,
+    &cors_any_origin::RULE,
+    &cors_any_header::RULE,
+    &cors_method_invalid::RULE,
+    &cors_exposes_any_header::RULE,
+    &website_hosting_enabled::RULE,
+    &website_redirect_not_https::RULE,
+    &access_point_internet_origin::RULE,
+    &access_point_invalid::RULE,
+    &tags_missing::RULE,
+    &inventory_not_configured::RULE,
+    &notification_target_missing::RULE,
+    &hardcoded_credentials::RULE,
+];
