@@ -182,7 +182,7 @@ impl<'a> Ctx<'a> {
                 }
                 out.push((when.clone(), Some(node)));
             }
-            Some((Func::Ref, args)) if plain_str(args) == Some("AWS::NoValue") => {
+            Some((Func::Ref, args)) if args.as_str() == Some("AWS::NoValue") => {
                 out.push((when.clone(), None))
             }
             _ => out.push((when.clone(), Some(node))),
@@ -211,7 +211,7 @@ impl<'a> Ctx<'a> {
                 _ => unknown(),
             },
             Some((Func::Ref, args)) => {
-                let Some(name) = plain_str(args) else {
+                let Some(name) = args.as_str() else {
                     return unknown();
                 };
                 let Some(p) = self.params.get(name) else {
@@ -277,7 +277,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn sub(&self, args: &'a Node) -> Option<String> {
-        let template = plain_str(args)?;
+        let template = args.as_str()?;
         let mut out = String::new();
         let mut rest = template;
         while let Some(i) = rest.find("${") {
@@ -321,7 +321,7 @@ impl<'a> Ctx<'a> {
                 Some(s) if !s.is_empty() => Target::Name(s.to_string()),
                 _ => Target::Unknown,
             },
-            Some((Func::Ref, args)) => match plain_str(args) {
+            Some((Func::Ref, args)) => match args.as_str() {
                 Some(name) if self.resources.contains_key(name) => {
                     Target::Resource(name.to_string())
                 }
@@ -336,7 +336,7 @@ impl<'a> Ctx<'a> {
                 _ => Target::Unknown,
             },
             Some((Func::Sub, args)) => {
-                let Some(s) = plain_str(args) else {
+                let Some(s) = args.as_str() else {
                     return Target::Unknown;
                 };
                 if let Some(inner) = s.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
@@ -368,11 +368,11 @@ impl<'a> Ctx<'a> {
     /// The resource a `Ref X` / `GetAtt X.Arn` names.
     fn referenced_resource(&self, node: &'a Node) -> Option<String> {
         match call(node) {
-            Some((Func::Ref, args)) => plain_str(args)
+            Some((Func::Ref, args)) => args.as_str()
                 .filter(|n| self.resources.contains_key(n))
                 .map(str::to_string),
             Some((Func::GetAtt, args)) => {
-                let name = match plain_str(args) {
+                let name = match args.as_str() {
                     Some(s) => s.split('.').next().map(str::to_string),
                     None => args.items().first().and_then(plain_str).map(str::to_string),
                 }?;

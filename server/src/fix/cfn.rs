@@ -1,15 +1,518 @@
-//! Lowering fix intents to edits of a CloudFormation document (placeholder).
-use super::{Edit, FixIntent};
+//! Lowering fix intents to edits of a CloudFormation document.
+//!
+//! Each [`FixIntent`] is first lowered to a few generic tree operations
+//! ([`Op`]) in CloudFormation terms (`Resources.<id>.Properties...`): make a
+//! path of keys hold a value, replace a scalar, append to a list, add a
+//! resource. [`edit::render_ops`] then writes them as YAML (block or flow)
+//! or JSON text in the file's own style.
+//!
+//! Rendering refuses (returns `None`) rather than guess: a file with syntax
+//! errors, a target written through an alias, properties that are an
+//! intrinsic function (`!If`, `!FindInMap`), a repeated key, or a place to
+//! insert that cannot be told for sure.
+
+use super::edit::{self, is_plain_mapping, set, Mode, Op};
+use super::{Edit, FixIntent, Ins, NewValue};
 use crate::cfn::Template;
-use crate::syntax::Document;
+use crate::model::PabFlag;
+use crate::syntax::{Document, Node};
+use crate::text::Span;
+
+/// Placeholder defaults the user is expected to replace.
+pub const KMS_KEY_PLACEHOLDER: &str = "alias/s3-bucket-key";
+pub const LOG_BUCKET_PLACEHOLDER: &str = "access-logs-bucket";
+pub const ORIGIN_PLACEHOLDER: &str = "https://example.com";
+pub const VPC_PLACEHOLDER: &str = "vpc-0123456789abcdef0";
 
 /// Render `intent` as text edits on `doc` (whose text is `text`).
-/// `None` when the fix cannot be rendered safely here.
+/// `None` when the fix cannot be rendered safely here, or when there is
+/// nothing to change.
 pub fn render(
-    _text: &str,
-    _doc: &Document,
+    text: &str,
+    doc: &Document,
     _template: &Template,
-    _intent: &FixIntent,
+    intent: &FixIntent,
 ) -> Option<Vec<Edit>> {
-    None
+    if !doc.errors.is_empty() {
+        return None;
+    }
+    let root = doc.root.as_ref()?;
+    let mut ops = Vec::new();
+    lower(root, intent, &mut ops)?;
+    if ops.is_empty() {
+        return None;
+    }
+    edit::render_ops(text, doc, &ops)
+}
+
+/// Lower `intent` to tree operations on the template rooted at `root`.
+fn lower<'a>(root: &'a Node, intent: &FixIntent, ops: &mut Vec<Op<'a>>) -> Option<()> {
+    use FixIntent::*;
+    match intent {
+        AddPublicAccessBlock { resource } => {
+            let flags = PabFlag::ALL
+                .iter()
+                .map(|f| (f.cfn_name().to_string(), Ins::Bool(true)))
+                .collect();
+            let pab = vec![("PublicAccessBlockConfiguration", Ins::Map(flags))];
+            props(root, resource, pab, Mode::Ensure, ops)
+        }
+        EnablePabFlag { resource, flag } => {
+            let pab = Ins::map(vec![(flag.cfn_name(), Ins::Bool(true))]);
+            props(
+                root,
+                resource,
+                vec![("PublicAccessBlockConfiguration", pab)],
+                Mode::Ensure,
+                ops,
+            )
+        }
+        ReplaceValue { span, value } => {
+            let node = find_node(root, *span, Node::is_scalar)?;
+            if node.tag.is_some() {
+                return None;
+            }
+            let value = match value {
+                NewValue::PrivateAcl => Ins::str("Private"),
+                NewValue::BucketOwnerEnforced => Ins::str("BucketOwnerEnforced"),
+                NewValue::AwsKms => Ins::str("aws:kms"),
+                NewValue::True => Ins::Bool(true),
+                NewValue::OriginPlaceholder => Ins::placeholder(1, ORIGIN_PLACEHOLDER),
+            };
+            replace(node, value, ops)
+        }
+        EnforceBucketOwner { resource } => enforce_bucket_owner(root, resource, ops),
+        AddTlsDeny { bucket, policy } => tls_deny(root, bucket, policy.as_deref(), ops),
+        AddDefaultEncryption { resource } => {
+            let rule = Ins::map(vec![(
+                "ServerSideEncryptionByDefault",
+                Ins::map(vec![("SSEAlgorithm", Ins::str("AES256"))]),
+            )]);
+            let enc = Ins::map(vec![(
+                "ServerSideEncryptionConfiguration",
+                Ins::Seq(vec![rule]),
+            )]);
+            props(
+                root,
+                resource,
+                vec![("BucketEncryption", enc)],
+                Mode::AddMissing,
+                ops,
+            )
+        }
+        SwitchToKms { algorithm } => {
+            let (map, node) = find_entry_value(root, *algorithm)?;
+            if !is_plain_mapping(map) || node.tag.is_some() || !node.is_scalar() {
+                return None;
+            }
+            replace(node, Ins::str("aws:kms"), ops)?;
+            set(map, vec![kms_key_entry()], Mode::AddMissing, ops)
+        }
+        AddKmsKeyId { algorithm } => {
+            let (map, _) = find_entry_value(root, *algorithm)?;
+            set(map, vec![kms_key_entry()], Mode::AddMissing, ops)
+        }
+        AddLogging { resource } => {
+            let logging = Ins::map(vec![
+                (
+                    "DestinationBucketName",
+                    Ins::placeholder(1, LOG_BUCKET_PLACEHOLDER),
+                ),
+                (
+                    "LogFilePrefix",
+                    Ins::placeholder(2, &format!("{}/", resource.to_lowercase())),
+                ),
+            ]);
+            props(
+                root,
+                resource,
+                vec![("LoggingConfiguration", logging)],
+                Mode::AddMissing,
+                ops,
+            )
+        }
+        SetLoggingDestination { resource } => {
+            let dest = Ins::placeholder(1, LOG_BUCKET_PLACEHOLDER);
+            let logging = resource_node(root, resource)
+                .and_then(|(_, _, r)| r.get("Properties"))
+                .and_then(|p| p.get("LoggingConfiguration"));
+            match logging.and_then(|l| l.get("DestinationBucketName")) {
+                Some(node) if is_plain_mapping(logging?) => replace(node, dest, ops),
+                _ => props(
+                    root,
+                    resource,
+                    vec![(
+                        "LoggingConfiguration",
+                        Ins::map(vec![("DestinationBucketName", dest)]),
+                    )],
+                    Mode::Ensure,
+                    ops,
+                ),
+            }
+        }
+        AddMetrics { resource } => {
+            let metrics = Ins::Seq(vec![Ins::map(vec![("Id", Ins::str("EntireBucket"))])]);
+            props(
+                root,
+                resource,
+                vec![("MetricsConfigurations", metrics)],
+                Mode::AddMissing,
+                ops,
+            )
+        }
+        EnableVersioning { resource } => {
+            let v = Ins::map(vec![("Status", Ins::str("Enabled"))]);
+            props(
+                root,
+                resource,
+                vec![("VersioningConfiguration", v)],
+                Mode::Ensure,
+                ops,
+            )
+        }
+        AddLifecycle { resource } => {
+            let lc = Ins::map(vec![("Rules", Ins::Seq(vec![noncurrent_rule()]))]);
+            props(
+                root,
+                resource,
+                vec![("LifecycleConfiguration", lc)],
+                Mode::AddMissing,
+                ops,
+            )
+        }
+        AddLifecycleRuleId { rule } => {
+            let node = find_node(root, *rule, Node::is_mapping)?;
+            set(
+                node,
+                vec![("Id".to_string(), Ins::placeholder(1, "lifecycle-rule"))],
+                Mode::AddMissing,
+                ops,
+            )
+        }
+        AddNoncurrentExpiration { resource } => {
+            let lc = Ins::map(vec![("Rules", Ins::Seq(vec![noncurrent_rule()]))]);
+            props(
+                root,
+                resource,
+                vec![("LifecycleConfiguration", lc)],
+                Mode::Ensure,
+                ops,
+            )
+        }
+        AddObjectLockRetention { resource } => {
+            let existing = resource_node(root, resource)
+                .and_then(|(_, _, r)| r.get("Properties"))
+                .and_then(|p| p.get("ObjectLockConfiguration"))
+                .and_then(|o| o.get("Rule"))
+                .and_then(|r| r.get("DefaultRetention"));
+            let mut retention = vec![("Mode", Ins::placeholder(1, "GOVERNANCE"))];
+            if existing.and_then(|d| d.get("Years")).is_none() {
+                retention.push(("Days", Ins::placeholder(2, "30")));
+            }
+            let olc = Ins::map(vec![
+                ("ObjectLockEnabled", Ins::str("Enabled")),
+                (
+                    "Rule",
+                    Ins::map(vec![("DefaultRetention", Ins::map(retention))]),
+                ),
+            ]);
+            props(
+                root,
+                resource,
+                vec![("ObjectLockConfiguration", olc)],
+                Mode::AddMissing,
+                ops,
+            )
+        }
+        RedirectHttps { redirect } => {
+            let node = find_node(root, *redirect, Node::is_mapping)?;
+            set(
+                node,
+                vec![("Protocol".to_string(), Ins::str("https"))],
+                Mode::Ensure,
+                ops,
+            )
+        }
+        AddVpcConfiguration { resource } => {
+            let vpc = Ins::map(vec![("VpcId", Ins::placeholder(1, VPC_PLACEHOLDER))]);
+            props(
+                root,
+                resource,
+                vec![("VpcConfiguration", vpc)],
+                Mode::AddMissing,
+                ops,
+            )
+        }
+        AddTags { resource } => {
+            let tag = Ins::map(vec![
+                ("Key", Ins::placeholder(1, "Owner")),
+                ("Value", Ins::placeholder(2, "team-name")),
+            ]);
+            props(
+                root,
+                resource,
+                vec![("Tags", Ins::Seq(vec![tag]))],
+                Mode::AddMissing,
+                ops,
+            )
+        }
+        AddInventory { resource } => {
+            let inv = Ins::map(vec![
+                ("Id", Ins::placeholder(1, "weekly-inventory")),
+                ("Enabled", Ins::Bool(true)),
+                (
+                    "Destination",
+                    Ins::map(vec![
+                        (
+                            "BucketArn",
+                            Ins::placeholder(2, "arn:aws:s3:::inventory-bucket"),
+                        ),
+                        ("Format", Ins::str("CSV")),
+                    ]),
+                ),
+                ("IncludedObjectVersions", Ins::str("Current")),
+                ("ScheduleFrequency", Ins::str("Weekly")),
+            ]);
+            props(
+                root,
+                resource,
+                vec![("InventoryConfigurations", Ins::Seq(vec![inv]))],
+                Mode::AddMissing,
+                ops,
+            )
+        }
+    }
+}
+
+fn kms_key_entry() -> (String, Ins) {
+    (
+        "KMSMasterKeyID".to_string(),
+        Ins::placeholder(1, KMS_KEY_PLACEHOLDER),
+    )
+}
+
+/// A lifecycle rule expiring noncurrent versions and stale uploads.
+fn noncurrent_rule() -> Ins {
+    Ins::map(vec![
+        ("Id", Ins::placeholder(1, "expire-noncurrent-versions")),
+        ("Status", Ins::str("Enabled")),
+        (
+            "NoncurrentVersionExpiration",
+            Ins::map(vec![("NoncurrentDays", Ins::placeholder(2, "90"))]),
+        ),
+        (
+            "AbortIncompleteMultipartUpload",
+            Ins::map(vec![("DaysAfterInitiation", Ins::Int(7))]),
+        ),
+    ])
+}
+
+/// The statement denying requests that do not use TLS.
+fn tls_statement(bucket: &str) -> Ins {
+    Ins::map(vec![
+        ("Sid", Ins::str("DenyInsecureTransport")),
+        ("Effect", Ins::str("Deny")),
+        ("Principal", Ins::str("*")),
+        ("Action", Ins::str("s3:*")),
+        (
+            "Resource",
+            Ins::Seq(vec![
+                Ins::GetAtt(bucket.to_string(), "Arn".to_string()),
+                Ins::Sub(format!("${{{bucket}.Arn}}/*")),
+            ]),
+        ),
+        (
+            "Condition",
+            Ins::map(vec![(
+                "Bool",
+                Ins::map(vec![("aws:SecureTransport", Ins::str("false"))]),
+            )]),
+        ),
+    ])
+}
+
+fn tls_deny<'a>(
+    root: &'a Node,
+    bucket: &str,
+    policy: Option<&str>,
+    ops: &mut Vec<Op<'a>>,
+) -> Option<()> {
+    let statement = tls_statement(bucket);
+    if let Some(policy) = policy {
+        let (_, _, res) = resource_node(root, policy)?;
+        let doc = Ins::map(vec![("Statement", Ins::Seq(vec![statement]))]);
+        let props = Ins::map(vec![("PolicyDocument", doc)]);
+        return set(
+            res,
+            vec![("Properties".to_string(), props)],
+            Mode::Ensure,
+            ops,
+        );
+    }
+    let (resources, index, _) = resource_node(root, bucket)?;
+    let id = unique_id(root, &format!("{bucket}TlsPolicy"));
+    let resource = Ins::map(vec![
+        ("Type", Ins::str("AWS::S3::BucketPolicy")),
+        (
+            "Properties",
+            Ins::map(vec![
+                ("Bucket", Ins::Ref(bucket.to_string())),
+                (
+                    "PolicyDocument",
+                    Ins::map(vec![
+                        ("Version", Ins::str("2012-10-17")),
+                        ("Statement", Ins::Seq(vec![statement])),
+                    ]),
+                ),
+            ]),
+        ),
+    ]);
+    ops.push(Op::Insert {
+        map: resources,
+        after: Some(index),
+        entries: vec![(id, resource)],
+    });
+    Some(())
+}
+
+/// `base`, or `base2`, `base3`... whichever names no resource or parameter.
+fn unique_id(root: &Node, base: &str) -> String {
+    let taken = |id: &str| {
+        ["Resources", "Parameters"].iter().any(|s| {
+            root.get(s)
+                .is_some_and(|m| m.entries().iter().any(|e| e.key == id))
+        })
+    };
+    if !taken(base) {
+        return base.to_string();
+    }
+    let mut n = 2;
+    loop {
+        let id = format!("{base}{n}");
+        if !taken(&id) {
+            return id;
+        }
+        n += 1;
+    }
+}
+
+fn enforce_bucket_owner<'a>(root: &'a Node, resource: &str, ops: &mut Vec<Op<'a>>) -> Option<()> {
+    let existing = resource_node(root, resource)
+        .and_then(|(_, _, r)| r.get("Properties"))
+        .and_then(|p| p.get("OwnershipControls"))
+        .and_then(|o| o.get("Rules"))
+        .and_then(|r| r.items().iter().find_map(|i| i.get("ObjectOwnership")));
+    let value = Ins::str("BucketOwnerEnforced");
+    if let Some(node) = existing {
+        return replace(node, value, ops);
+    }
+    let rule = Ins::map(vec![("ObjectOwnership", value)]);
+    let oc = Ins::map(vec![("Rules", Ins::Seq(vec![rule]))]);
+    props(
+        root,
+        resource,
+        vec![("OwnershipControls", oc)],
+        Mode::Ensure,
+        ops,
+    )
+}
+
+/// Replace the scalar `node` with `value` unless it already holds it.
+fn replace<'a>(node: &'a Node, value: Ins, ops: &mut Vec<Op<'a>>) -> Option<()> {
+    if node.from_alias {
+        return None;
+    }
+    if node.tag.is_none() && node.as_str() == edit::scalar_text(&value).as_deref() {
+        return Some(());
+    }
+    ops.push(Op::Replace { node, value });
+    Some(())
+}
+
+/// Make `Resources.<resource>.Properties` hold `entries`.
+fn props<'a>(
+    root: &'a Node,
+    resource: &str,
+    entries: Vec<(&str, Ins)>,
+    mode: Mode,
+    ops: &mut Vec<Op<'a>>,
+) -> Option<()> {
+    let (_, _, res) = resource_node(root, resource)?;
+    if let Some(p) = res.get("Properties") {
+        // An intrinsic or a null where the properties should be.
+        if !is_plain_mapping(p) {
+            return None;
+        }
+    }
+    let props = Ins::map(entries);
+    set(res, vec![("Properties".to_string(), props)], mode, ops)
+}
+
+/// The `Resources` mapping, the index of resource `id` in it, and its value.
+fn resource_node<'a>(root: &'a Node, id: &str) -> Option<(&'a Node, usize, &'a Node)> {
+    if !is_plain_mapping(root) {
+        return None;
+    }
+    let resources = single(root, "Resources")?;
+    if !is_plain_mapping(resources) {
+        return None;
+    }
+    let mut found = resources
+        .entries()
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.key == id);
+    let (index, entry) = found.next()?;
+    if found.next().is_some() || !is_plain_mapping(&entry.value) {
+        return None;
+    }
+    Some((resources, index, &entry.value))
+}
+
+/// The value of `key` when it appears exactly once.
+fn single<'a>(map: &'a Node, key: &str) -> Option<&'a Node> {
+    let mut it = map.entries().iter().filter(|e| e.key == key);
+    let e = it.next()?;
+    it.next().is_none().then_some(&e.value)
+}
+
+/// The node written at `span` that satisfies `pred`; `None` when there is
+/// none or when an alias copies it.
+fn find_node(root: &Node, span: Span, pred: fn(&Node) -> bool) -> Option<&Node> {
+    let mut found = Vec::new();
+    walk(root, &mut |n| {
+        if (n.span == span || n.full_span() == span) && pred(n) {
+            found.push(n);
+        }
+    });
+    if found.iter().any(|n| n.from_alias) {
+        return None;
+    }
+    found.first().copied()
+}
+
+/// The mapping holding the entry whose value is written at `span`, and that value.
+fn find_entry_value(root: &Node, span: Span) -> Option<(&Node, &Node)> {
+    let mut found = Vec::new();
+    walk(root, &mut |n| {
+        for e in n.entries() {
+            if e.value.span == span || e.value.full_span() == span {
+                found.push((n, &e.value));
+            }
+        }
+    });
+    if found.iter().any(|(m, v)| m.from_alias || v.from_alias) {
+        return None;
+    }
+    found.first().copied()
+}
+
+fn walk<'a>(node: &'a Node, f: &mut dyn FnMut(&'a Node)) {
+    f(node);
+    for e in node.entries() {
+        walk(&e.value, f);
+    }
+    for i in node.items() {
+        walk(i, f);
+    }
 }

@@ -5,6 +5,9 @@
 //! CloudFormation document and renders them as YAML or JSON text edits.
 
 pub mod cfn;
+mod edit;
+mod json_edit;
+mod yaml_edit;
 
 use crate::text::Span;
 use serde::Serialize;

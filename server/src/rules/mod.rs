@@ -8,13 +8,22 @@
 mod access_logging_disabled;
 mod access_point_internet_origin;
 mod access_point_invalid;
+mod acls_enabled;
+mod block_public_acls_off;
+mod block_public_policy_off;
 mod cloudtrail_s3_data_events_missing;
 mod cors_any_header;
 mod cors_any_origin;
 mod cors_exposes_any_header;
 mod cors_method_invalid;
+mod encryption_not_configured;
+mod encryption_not_kms;
 mod hardcoded_credentials;
+mod ignore_public_acls_off;
+mod insecure_transport_allowed;
 mod inventory_not_configured;
+mod kms_key_not_specified;
+mod kms_key_with_sse_s3;
 mod lifecycle_not_configured;
 mod lifecycle_rule_disabled;
 mod lifecycle_rule_missing_id;
@@ -24,11 +33,26 @@ mod noncurrent_versions_unbounded;
 mod notification_target_missing;
 mod object_lock_misconfigured;
 mod object_lock_without_retention;
+mod policy_negated_allow;
+mod policy_public_principal;
+mod policy_statement_invalid;
+mod policy_wildcard_action;
+mod public_access_block_missing;
+mod public_acl;
 mod request_metrics_missing;
+mod restrict_public_buckets_off;
+mod sse_algorithm_invalid;
 mod tags_missing;
 mod versioning_disabled;
 mod website_hosting_enabled;
 mod website_redirect_not_https;
+
+// Helpers shared by several rules.
+#[cfg(test)]
+mod model_builders;
+mod pab_util;
+mod policy_util;
+mod value_util;
 
 use crate::fix::{Applicability, FixIntent, FixSuggestion};
 use crate::model::Model;
@@ -191,6 +215,23 @@ pub fn find(key: &str) -> Option<&'static Rule> {
 }
 
 static ALL: &[&Rule] = &[
+    &public_access_block_missing::RULE,
+    &block_public_acls_off::RULE,
+    &ignore_public_acls_off::RULE,
+    &block_public_policy_off::RULE,
+    &restrict_public_buckets_off::RULE,
+    &public_acl::RULE,
+    &acls_enabled::RULE,
+    &policy_public_principal::RULE,
+    &policy_wildcard_action::RULE,
+    &policy_negated_allow::RULE,
+    &insecure_transport_allowed::RULE,
+    &policy_statement_invalid::RULE,
+    &encryption_not_configured::RULE,
+    &encryption_not_kms::RULE,
+    &kms_key_not_specified::RULE,
+    &sse_algorithm_invalid::RULE,
+    &kms_key_with_sse_s3::RULE,
     &access_logging_disabled::RULE,
     &logging_to_self::RULE,
     &cloudtrail_s3_data_events_missing::RULE,

@@ -1,10 +1,1732 @@
-//! YAML front end (placeholder, being written).
-use super::{Document, Format};
-pub fn parse(_text: &str) -> Document {
-    Document {
-        format: Format::Yaml,
-        root: None,
-        errors: vec![],
-        comments: vec![],
+//! YAML front end: yaml-rust2 parser events turned into a [`Node`] tree with
+//! exact byte spans.
+//!
+//! yaml-rust2 reports positions as (line, column in characters) markers, and
+//! many of them point at the *next* token rather than the node itself. So
+//! only the start marks that are known to be reliable are used (scalars,
+//! flow collections, aliases); every end, and every start that the parser
+//! does not give precisely (block collections, block scalar indicators,
+//! empty values, tags), is found by scanning the source text around it.
+//!
+//! Guarantees: never panics, bounds alias expansion and nesting depth, only
+//! the first YAML document is read, and every span lies on character
+//! boundaries of the original text (a leading UTF-8 BOM is skipped but still
+//! counted in the offsets).
+
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use yaml_rust2::parser::{Event, Parser, Tag};
+use yaml_rust2::scanner::{Marker, ScanError, TScalarStyle};
+
+use super::{Comment, Document, Entry, Format, Node, NodeKind, ScalarStyle, SyntaxError};
+use crate::text::{LineIndex, Span};
+
+/// Collections may nest at most this deep; deeper ones become empty scalars.
+pub const MAX_DEPTH: usize = 128;
+/// Total number of nodes that alias expansion may create in one document.
+pub const ALIAS_BUDGET: usize = 100_000;
+/// Total number of nodes kept as copies of anchored nodes (for aliases).
+const ANCHOR_STORE_BUDGET: usize = 1_000_000;
+
+const ALIAS_LIMIT_MESSAGE: &str =
+    "alias expansion limit reached; aliases past this point are not expanded";
+const DEPTH_MESSAGE: &str = "nesting deeper than 128 levels";
+
+/// Parse the first YAML document of `text`. Never fails: syntax errors are
+/// reported in [`Document::errors`] next to the partial tree built so far.
+pub fn parse(text: &str) -> Document {
+    let bom = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
+    let src = text.get(bom..).unwrap_or("");
+    let mut b = Builder::new(text, bom);
+    let mut parser = Parser::new_from_str(src);
+    loop {
+        let next = catch_unwind(AssertUnwindSafe(|| parser.next_token()));
+        match next {
+            Ok(Ok((ev, mark))) => {
+                if !b.on_event(ev, mark) {
+                    break;
+                }
+            }
+            Ok(Err(e)) => {
+                b.on_scan_error(&e);
+                break;
+            }
+            Err(_) => {
+                b.on_panic();
+                break;
+            }
+        }
+    }
+    b.finish()
+}
+
+/// Converts yaml-rust2 markers (1-based line, 0-based column in characters)
+/// to byte offsets. Remembers the last conversion so that a run of markers
+/// along one long line costs linear time overall.
+struct Locator<'a> {
+    text: &'a str,
+    lines: LineIndex,
+    /// The text starts with a BOM that the parser did not see.
+    bom: bool,
+    ascii: bool,
+    /// (line, col, byte offset) of the last exact conversion.
+    cache: Option<(usize, usize, usize)>,
+}
+
+impl<'a> Locator<'a> {
+    fn new(text: &'a str, bom: bool) -> Locator<'a> {
+        Locator {
+            text,
+            lines: LineIndex::new(text),
+            bom,
+            ascii: text.is_ascii(),
+            cache: None,
+        }
+    }
+
+    fn offset(&mut self, m: &Marker) -> usize {
+        let line = m.line().saturating_sub(1);
+        let mut col = m.col();
+        if line == 0 && self.bom {
+            col += 1;
+        }
+        if line >= self.lines.line_count() {
+            return self.text.len();
+        }
+        let span = self.lines.line_span(self.text, line);
+        if self.ascii {
+            return span.start.saturating_add(col).min(span.end);
+        }
+        let (mut pos, mut rem) = match self.cache {
+            Some((l, c, p)) if l == line && c <= col => (p, col - c),
+            _ => (span.start, col),
+        };
+        while rem > 0 {
+            match self.text.get(pos..span.end).and_then(|s| s.chars().next()) {
+                Some(ch) => {
+                    pos += ch.len_utf8();
+                    rem -= 1;
+                }
+                None => break,
+            }
+        }
+        if rem == 0 {
+            self.cache = Some((line, col, pos));
+        }
+        pos
+    }
+}
+
+/// Where a node sits in its parent, which decides the indicator before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Root,
+    Key,
+    Value,
+    Item,
+}
+
+/// What lies between the previous token and a node's content.
+#[derive(Debug, Clone, Copy)]
+struct Scan {
+    /// End of the indicator (`-`, `,`, `?`, `:`) before the node, if any.
+    indicator_end: Option<usize>,
+    /// The first tag token (`!...`) among the node properties.
+    tag: Option<Span>,
+    /// End of the last property token (tag or anchor).
+    props_end: Option<usize>,
+    /// The first character of the node content after the properties.
+    content: usize,
+}
+
+enum Children {
+    Map {
+        entries: Vec<Entry>,
+        key: Option<(String, Span)>,
+    },
+    Seq(Vec<Node>),
+}
+
+struct Frame {
+    children: Children,
+    /// Written with `[`/`{`.
+    bracketed: bool,
+    /// Flow style (bracketed, or an implicit `a: b` pair inside a flow sequence).
+    flow: bool,
+    /// Known start of the collection (block mappings: set by the first key).
+    start: Option<usize>,
+    /// End of the last token of this collection seen so far.
+    cursor: usize,
+    anchor: usize,
+    tag: Option<(String, Span)>,
+}
+
+/// A copy of an anchored node, kept for aliases.
+struct Stored {
+    node: Node,
+    count: usize,
+    height: usize,
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    bom: usize,
+    loc: Locator<'a>,
+    stack: Vec<Frame>,
+    root: Option<Node>,
+    root_done: bool,
+    doc_started: bool,
+    /// Where the first document ends (comments are collected before it).
+    doc_end: Option<usize>,
+    anchors: HashMap<usize, Option<Stored>>,
+    alias_used: usize,
+    store_used: usize,
+    alias_error: bool,
+    depth_error: bool,
+    /// Depth of a subtree being skipped for the nesting limit (0: none).
+    skip: usize,
+    skip_at: usize,
+    errors: Vec<SyntaxError>,
+    /// Text of quoted and block scalars, where `#` is not a comment.
+    no_comments: Vec<Span>,
+}
+
+fn is_blank(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+fn is_flow_indicator(b: u8) -> bool {
+    matches!(b, b',' | b'[' | b']' | b'{' | b'}')
+}
+
+fn empty_scalar(span: Span) -> Node {
+    Node {
+        kind: NodeKind::Scalar {
+            value: String::new(),
+            style: ScalarStyle::Plain,
+        },
+        span,
+        tag: None,
+        from_alias: false,
+    }
+}
+
+/// Node count and collection height (0 for a scalar) of a tree.
+fn stats(node: &Node) -> (usize, usize) {
+    match &node.kind {
+        NodeKind::Scalar { .. } => (1, 0),
+        NodeKind::Mapping { entries, .. } => entries.iter().fold((1, 1), |(c, h), e| {
+            let (ec, eh) = stats(&e.value);
+            (c + ec, h.max(eh + 1))
+        }),
+        NodeKind::Sequence { items, .. } => items.iter().fold((1, 1), |(c, h), i| {
+            let (ic, ih) = stats(i);
+            (c + ic, h.max(ih + 1))
+        }),
+    }
+}
+
+fn mark_from_alias(node: &mut Node) {
+    node.from_alias = true;
+    match &mut node.kind {
+        NodeKind::Scalar { .. } => {}
+        NodeKind::Mapping { entries, .. } => {
+            for e in entries {
+                mark_from_alias(&mut e.value);
+            }
+        }
+        NodeKind::Sequence { items, .. } => {
+            for i in items {
+                mark_from_alias(i);
+            }
+        }
+    }
+}
+
+fn tag_name(tag: &Tag) -> String {
+    format!("{}{}", tag.handle, tag.suffix)
+}
+
+impl<'a> Builder<'a> {
+    fn new(text: &'a str, bom: usize) -> Builder<'a> {
+        Builder {
+            text,
+            bytes: text.as_bytes(),
+            bom,
+            loc: Locator::new(text, bom > 0),
+            stack: Vec::new(),
+            root: None,
+            root_done: false,
+            doc_started: false,
+            doc_end: None,
+            anchors: HashMap::new(),
+            alias_used: 0,
+            store_used: 0,
+            alias_error: false,
+            depth_error: false,
+            skip: 0,
+            skip_at: 0,
+            errors: Vec::new(),
+            no_comments: Vec::new(),
+        }
+    }
+
+    fn byte(&self, at: usize) -> Option<u8> {
+        self.bytes.get(at).copied()
+    }
+
+    /// Returns false when no more events are wanted.
+    fn on_event(&mut self, ev: Event, mark: Marker) -> bool {
+        match ev {
+            Event::Nothing | Event::StreamStart => true,
+            Event::DocumentStart => {
+                let first = !self.doc_started;
+                self.doc_started = true;
+                first
+            }
+            Event::DocumentEnd => {
+                self.doc_end = Some(self.loc.offset(&mark));
+                false
+            }
+            Event::StreamEnd => false,
+            Event::Scalar(value, style, anchor, tag) => {
+                self.scalar(value, style, anchor, tag, mark);
+                true
+            }
+            Event::SequenceStart(anchor, tag) => {
+                self.start(false, anchor, tag, mark);
+                true
+            }
+            Event::MappingStart(anchor, tag) => {
+                self.start(true, anchor, tag, mark);
+                true
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                self.end(mark);
+                true
+            }
+            Event::Alias(id) => {
+                self.alias(id, mark);
+                true
+            }
+        }
+    }
+
+    fn on_scan_error(&mut self, e: &ScanError) {
+        let at = self.loc.offset(e.marker());
+        let message = e.info().trim().trim_end_matches('.').to_lowercase();
+        // yaml-rust2 gives up at 255 nested flow levels; our own, lower
+        // nesting limit has already been reported then.
+        if !(self.depth_error && message == "recursion limit exceeded") {
+            self.errors.push(SyntaxError {
+                span: Span::empty(at),
+                message,
+            });
+        }
+        self.close_all();
+    }
+
+    fn on_panic(&mut self) {
+        let at = self.stack.last().map_or(self.bom, |f| f.cursor);
+        self.errors.push(SyntaxError {
+            span: Span::empty(at),
+            message: "internal error in the yaml parser".to_string(),
+        });
+        self.close_all();
+    }
+
+    /// Close every open collection (after an error), keeping what was built.
+    fn close_all(&mut self) {
+        if self.skip > 0 {
+            self.skip = 0;
+            let at = self.skip_at;
+            self.attach(empty_scalar(Span::empty(at)), Span::empty(at), 0);
+        }
+        while let Some(frame) = self.stack.pop() {
+            let end = frame.cursor;
+            self.finish_frame(frame, end);
+        }
+    }
+
+    fn finish(mut self) -> Document {
+        self.close_all();
+        let root = self.root.take().filter(|n| {
+            let empty = matches!(
+                &n.kind,
+                NodeKind::Scalar { value, style: ScalarStyle::Plain } if value.is_empty()
+            );
+            !(empty && n.tag.is_none())
+        });
+        let comments = self.comments();
+        let mut errors = std::mem::take(&mut self.errors);
+        errors.sort_by_key(|e| e.span.start);
+        Document {
+            format: Format::Yaml,
+            root,
+            errors,
+            comments,
+        }
+    }
+
+    // ----- context and scanning -------------------------------------------
+
+    /// Role of the next node, whether its parent is flow style, whether it
+    /// is in flow context, and the end of the previous token.
+    fn context(&self) -> (Role, bool, usize) {
+        match self.stack.last() {
+            None => (Role::Root, false, self.bom),
+            Some(f) => {
+                let role = match &f.children {
+                    Children::Map { key: None, .. } => Role::Key,
+                    Children::Map { .. } => Role::Value,
+                    Children::Seq(_) => Role::Item,
+                };
+                (role, f.flow, f.cursor)
+            }
+        }
+    }
+
+    fn at_line_start(&self, at: usize) -> bool {
+        at <= self.bom || matches!(self.byte(at.wrapping_sub(1)), Some(b'\n' | b'\r'))
+    }
+
+    /// Skip whitespace, line breaks and comments.
+    fn skip_trivia(&self, mut p: usize) -> usize {
+        loop {
+            match self.byte(p) {
+                Some(c) if is_space(c) => p += 1,
+                Some(b'#') => {
+                    while let Some(c) = self.byte(p) {
+                        if c == b'\n' || c == b'\r' {
+                            break;
+                        }
+                        p += 1;
+                    }
+                }
+                _ => return p,
+            }
+        }
+    }
+
+    fn line_end(&self, mut p: usize) -> usize {
+        while let Some(c) = self.byte(p) {
+            if c == b'\n' || c == b'\r' {
+                break;
+            }
+            p += 1;
+        }
+        p
+    }
+
+    /// End of a token (tag, anchor, alias) starting at `p`.
+    fn token_end(&self, mut p: usize, in_flow: bool) -> usize {
+        p += 1;
+        while let Some(c) = self.byte(p) {
+            if is_space(c) || (in_flow && is_flow_indicator(c)) {
+                break;
+            }
+            p += 1;
+        }
+        p
+    }
+
+    /// Scan from `lower` (the end of the previous token) over trivia, the
+    /// indicator that introduces a node in `role`, and node properties.
+    fn scan(&self, lower: usize, role: Role, parent_flow: bool) -> Scan {
+        let mut p = self.skip_trivia(lower);
+        if role == Role::Root {
+            // Directives and the document start marker.
+            loop {
+                if !self.at_line_start(p) {
+                    break;
+                }
+                if self.byte(p) == Some(b'%') {
+                    p = self.skip_trivia(self.line_end(p));
+                } else if self.bytes.get(p..p + 3) == Some(b"---")
+                    && self.byte(p + 3).is_none_or(is_space)
+                {
+                    p = self.skip_trivia(p + 3);
+                } else {
+                    break;
+                }
+            }
+        }
+        let mut indicator_end = None;
+        match role {
+            Role::Root => {}
+            Role::Item => {
+                let ind = if parent_flow { b',' } else { b'-' };
+                if self.byte(p) == Some(ind) {
+                    p += 1;
+                    indicator_end = Some(p);
+                }
+            }
+            Role::Key => {
+                if parent_flow && self.byte(p) == Some(b',') {
+                    p += 1;
+                    indicator_end = Some(p);
+                    p = self.skip_trivia(p);
+                }
+                if self.byte(p) == Some(b'?') && self.byte(p + 1).is_none_or(is_space) {
+                    p += 1;
+                    indicator_end = Some(p);
+                }
+            }
+            Role::Value => {
+                if self.byte(p) == Some(b':') {
+                    p += 1;
+                    indicator_end = Some(p);
+                }
+            }
+        }
+        let mut tag = None;
+        let mut props_end = None;
+        let content = loop {
+            let q = self.skip_trivia(p);
+            match self.byte(q) {
+                Some(c @ (b'!' | b'&')) => {
+                    let e = self.token_end(q, parent_flow);
+                    if c == b'!' && tag.is_none() {
+                        tag = Some(Span::new(q, e));
+                    }
+                    props_end = Some(e);
+                    p = e;
+                }
+                _ => break q,
+            }
+        };
+        Scan {
+            indicator_end,
+            tag,
+            props_end,
+            content,
+        }
+    }
+
+    /// Where an empty plain scalar goes: after its properties, else after
+    /// the `:` (or `- `), else right after the previous token.
+    fn empty_position(
+        &self,
+        scan: &Scan,
+        role: Role,
+        parent_flow: bool,
+        lower: usize,
+        has_props: bool,
+    ) -> usize {
+        if has_props {
+            if let Some(e) = scan.props_end {
+                return e;
+            }
+        }
+        match scan.indicator_end {
+            Some(e) => {
+                if role == Role::Item && !parent_flow && self.byte(e) == Some(b' ') {
+                    e + 1
+                } else {
+                    e
+                }
+            }
+            None => match role {
+                Role::Value => lower,
+                _ => scan.content,
+            },
+        }
+    }
+
+    /// The tag token on the same line before `start` (skipping anchors).
+    fn tag_before(&self, start: usize, lower: usize) -> Option<Span> {
+        let mut p = start;
+        for _ in 0..4 {
+            while p > lower && self.byte(p - 1).is_some_and(is_blank) {
+                p -= 1;
+            }
+            let e = p;
+            while p > lower
+                && self
+                    .byte(p - 1)
+                    .is_some_and(|c| !is_space(c) && !matches!(c, b'[' | b'{' | b','))
+            {
+                p -= 1;
+            }
+            if p == e {
+                return None;
+            }
+            match self.byte(p) {
+                Some(b'!') => return Some(Span::new(p, e)),
+                Some(b'&') => continue,
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// End of one line of a plain scalar starting at `from`, trailing
+    /// blanks trimmed, and whether the scalar may continue on the next line.
+    fn plain_line_end(&self, from: usize, in_flow: bool) -> (usize, bool) {
+        let mut i = from;
+        let mut more = true;
+        while let Some(c) = self.byte(i) {
+            let stop = match c {
+                b'\n' | b'\r' => break,
+                b'#' => i == from || self.byte(i - 1).is_some_and(is_blank),
+                b':' => match self.byte(i + 1) {
+                    None => true,
+                    Some(n) => is_space(n) || (in_flow && is_flow_indicator(n)),
+                },
+                c if in_flow && is_flow_indicator(c) => true,
+                _ => false,
+            };
+            if stop {
+                more = false;
+                break;
+            }
+            i += 1;
+        }
+        let mut e = i;
+        while e > from && self.byte(e - 1).is_some_and(is_blank) {
+            e -= 1;
+        }
+        (e, more)
+    }
+
+    /// End of a plain scalar starting at `start` whose folded value is `value`.
+    fn plain_end(&self, start: usize, value: &str, in_flow: bool) -> usize {
+        let target = value.chars().count();
+        // The first character of a plain scalar is never a comment start.
+        let (mut end, mut more) = match self.byte(start) {
+            Some(b'#') => {
+                let (e, m) = self.plain_line_end(start + 1, in_flow);
+                (e.max(start + 1), m)
+            }
+            _ => self.plain_line_end(start, in_flow),
+        };
+        let mut count = self.text.get(start..end).map_or(0, |s| s.chars().count());
+        while count < target && more {
+            let mut p = end;
+            let mut breaks = 0usize;
+            loop {
+                while self.byte(p).is_some_and(is_blank) {
+                    p += 1;
+                }
+                match self.byte(p) {
+                    Some(b'\r') => {
+                        p += 1;
+                        if self.byte(p) == Some(b'\n') {
+                            p += 1;
+                        }
+                        breaks += 1;
+                    }
+                    Some(b'\n') => {
+                        p += 1;
+                        breaks += 1;
+                    }
+                    _ => break,
+                }
+            }
+            if breaks == 0 || p >= self.bytes.len() {
+                break;
+            }
+            let (e, m) = self.plain_line_end(p, in_flow);
+            if e == p {
+                break;
+            }
+            count += if breaks == 1 { 1 } else { breaks - 1 };
+            count += self.text.get(p..e).map_or(0, |s| s.chars().count());
+            end = e;
+            more = m;
+        }
+        end
+    }
+
+    /// End of a quoted scalar whose opening quote is at `start`.
+    fn quoted_end(&self, start: usize, single: bool) -> usize {
+        let mut i = start + 1;
+        while let Some(c) = self.byte(i) {
+            if single {
+                if c == b'\'' {
+                    if self.byte(i + 1) == Some(b'\'') {
+                        i += 2;
+                        continue;
+                    }
+                    return i + 1;
+                }
+            } else if c == b'\\' {
+                i += 2;
+                continue;
+            } else if c == b'"' {
+                return i + 1;
+            }
+            i += 1;
+        }
+        self.bytes.len()
+    }
+
+    /// Span of a block scalar from its indicator at `ind` to the end of its
+    /// last non-empty content line, and the span of the content lines.
+    fn block_span(
+        &self,
+        ind: usize,
+        mark_off: usize,
+        indent: usize,
+        value: &str,
+    ) -> (Span, Option<Span>) {
+        let mut h = ind + 1;
+        while matches!(self.byte(h), Some(b'-' | b'+' | b'0'..=b'9')) {
+            h += 1;
+        }
+        if value.bytes().all(|c| c == b'\n') || mark_off <= h {
+            return (Span::new(ind, h), None);
+        }
+        let lines = &self.loc.lines;
+        let first = lines.line_of(mark_off);
+        let mut end = None;
+        let mut line = first;
+        while line < lines.line_count() {
+            let sp = lines.line_span(self.text, line);
+            let seg = self.bytes.get(sp.start..sp.end).unwrap_or(&[]);
+            if !seg.iter().all(|&c| is_blank(c)) {
+                let spaces = seg.iter().take_while(|&&c| c == b' ').count();
+                let marker = spaces == 0
+                    && (seg.starts_with(b"---") || seg.starts_with(b"..."))
+                    && seg.get(3).is_none_or(|&c| is_blank(c));
+                if spaces < indent || marker {
+                    break;
+                }
+                end = Some(sp.end);
+            }
+            line += 1;
+        }
+        match end {
+            Some(e) if e > h => {
+                let content = Span::new(lines.line_start(first), e);
+                (Span::new(ind, e), Some(content))
+            }
+            _ => (Span::new(ind, h), None),
+        }
+    }
+
+    // ----- events ----------------------------------------------------------
+
+    fn depth_exceeded(&mut self, at: usize) {
+        if !self.depth_error {
+            self.depth_error = true;
+            self.errors.push(SyntaxError {
+                span: Span::empty(at),
+                message: DEPTH_MESSAGE.to_string(),
+            });
+        }
+    }
+
+    fn alias_limit(&mut self, at: Span) {
+        if !self.alias_error {
+            self.alias_error = true;
+            self.errors.push(SyntaxError {
+                span: at,
+                message: ALIAS_LIMIT_MESSAGE.to_string(),
+            });
+        }
+    }
+
+    fn scalar(
+        &mut self,
+        value: String,
+        style: TScalarStyle,
+        anchor: usize,
+        tag: Option<Tag>,
+        mark: Marker,
+    ) {
+        let mark_off = self.loc.offset(&mark);
+        if self.skip > 0 {
+            // Inside a subtree dropped for depth: only note where `#` is text.
+            match style {
+                TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => {
+                    let single = style == TScalarStyle::SingleQuoted;
+                    let end = self.quoted_end(mark_off, single);
+                    self.no_comments.push(Span::new(mark_off, end));
+                }
+                TScalarStyle::Literal | TScalarStyle::Folded => {
+                    let line = self.loc.lines.line_of(mark_off);
+                    let start = self.loc.lines.line_start(line);
+                    let (_, content) = self.block_span(start, mark_off, mark.col(), &value);
+                    if let Some(c) = content {
+                        self.no_comments.push(c);
+                    }
+                }
+                TScalarStyle::Plain => {}
+            }
+            return;
+        }
+        let (role, parent_flow, lower) = self.context();
+        let in_flow = parent_flow;
+        let scan = self.scan(lower, role, parent_flow);
+        let has_props = anchor > 0 || tag.is_some();
+        let mut from_scan = false;
+        let (style, span) = match style {
+            TScalarStyle::Plain => {
+                if value.is_empty() {
+                    from_scan = true;
+                    let at = self.empty_position(&scan, role, parent_flow, lower, has_props);
+                    (ScalarStyle::Plain, Span::empty(at))
+                } else {
+                    let end = self.plain_end(mark_off, &value, in_flow);
+                    (ScalarStyle::Plain, Span::new(mark_off, end.max(mark_off)))
+                }
+            }
+            TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => {
+                let single = style == TScalarStyle::SingleQuoted;
+                let span = Span::new(mark_off, self.quoted_end(mark_off, single));
+                self.no_comments.push(span);
+                let style = if single {
+                    ScalarStyle::SingleQuoted
+                } else {
+                    ScalarStyle::DoubleQuoted
+                };
+                (style, span)
+            }
+            TScalarStyle::Literal | TScalarStyle::Folded => {
+                let ind = if matches!(self.byte(scan.content), Some(b'|' | b'>'))
+                    && scan.content <= mark_off
+                {
+                    scan.content
+                } else {
+                    let lo = lower.min(mark_off);
+                    self.bytes
+                        .get(lo..mark_off)
+                        .and_then(|s| s.iter().rposition(|&c| c == b'|' || c == b'>'))
+                        .map_or(mark_off, |i| lo + i)
+                };
+                let (span, content) = self.block_span(ind, mark_off, mark.col(), &value);
+                if let Some(c) = content {
+                    self.no_comments.push(c);
+                }
+                let style = if style == TScalarStyle::Literal {
+                    ScalarStyle::Literal
+                } else {
+                    ScalarStyle::Folded
+                };
+                (style, span)
+            }
+        };
+        let tag = tag.map(|t| {
+            let found = if from_scan {
+                scan.tag
+            } else {
+                self.tag_before(span.start, lower).or(scan.tag)
+            };
+            (tag_name(&t), found.unwrap_or(Span::empty(span.start)))
+        });
+        let node = Node {
+            kind: NodeKind::Scalar { value, style },
+            span,
+            tag,
+            from_alias: false,
+        };
+        self.attach(node, span, anchor);
+    }
+
+    fn start(&mut self, is_map: bool, anchor: usize, tag: Option<Tag>, mark: Marker) {
+        let mark_off = self.loc.offset(&mark);
+        if self.skip > 0 {
+            self.skip += 1;
+            return;
+        }
+        let (role, parent_flow, lower) = self.context();
+        let scan = self.scan(lower, role, parent_flow);
+        if self.stack.len() >= MAX_DEPTH {
+            let at = scan.content;
+            self.depth_exceeded(at);
+            self.skip = 1;
+            self.skip_at = at;
+            return;
+        }
+        let has_props = anchor > 0 || tag.is_some();
+        let after_props = if has_props {
+            scan.props_end.or(scan.indicator_end).unwrap_or(lower)
+        } else {
+            scan.indicator_end.unwrap_or(lower)
+        };
+        let (bracketed, start) = if is_map {
+            if self.byte(mark_off) == Some(b'{') && mark_off == scan.content {
+                (true, Some(mark_off))
+            } else {
+                (false, None)
+            }
+        } else if self.byte(scan.content) == Some(b'[') {
+            (true, Some(scan.content))
+        } else if parent_flow && self.byte(mark_off) == Some(b'[') {
+            (true, Some(mark_off))
+        } else {
+            (false, Some(scan.content))
+        };
+        let cursor = match start {
+            Some(s) if bracketed => s + 1,
+            Some(s) => s,
+            None => after_props,
+        };
+        let tag = tag.map(|t| {
+            let found = match start {
+                Some(s) if bracketed => self.tag_before(s, lower).or(scan.tag),
+                _ => scan.tag,
+            };
+            let at = start.unwrap_or(scan.content);
+            (tag_name(&t), found.unwrap_or(Span::empty(at)))
+        });
+        let children = if is_map {
+            Children::Map {
+                entries: Vec::new(),
+                key: None,
+            }
+        } else {
+            Children::Seq(Vec::new())
+        };
+        self.stack.push(Frame {
+            children,
+            bracketed,
+            flow: bracketed || parent_flow,
+            start,
+            cursor,
+            anchor,
+            tag,
+        });
+    }
+
+    fn end(&mut self, mark: Marker) {
+        let mark_off = self.loc.offset(&mark);
+        if self.skip > 0 {
+            self.skip -= 1;
+            if self.skip == 0 {
+                let at = self.skip_at;
+                let end = match self.byte(mark_off) {
+                    Some(b']' | b'}') if mark_off >= at => mark_off + 1,
+                    _ => at,
+                };
+                self.attach(empty_scalar(Span::empty(at)), Span::new(at, end), 0);
+            }
+            return;
+        }
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        let end = if frame.bracketed {
+            let close = match frame.children {
+                Children::Map { .. } => b'}',
+                Children::Seq(_) => b']',
+            };
+            if self.byte(mark_off) == Some(close) && mark_off >= frame.cursor {
+                mark_off + 1
+            } else {
+                frame.cursor
+            }
+        } else {
+            frame.cursor
+        };
+        self.finish_frame(frame, end);
+    }
+
+    fn finish_frame(&mut self, frame: Frame, end: usize) {
+        let start = frame.start.unwrap_or(frame.cursor);
+        let span = Span::new(start, end.max(start));
+        let kind = match frame.children {
+            Children::Map { entries, .. } => NodeKind::Mapping {
+                entries,
+                flow: frame.flow,
+            },
+            Children::Seq(items) => NodeKind::Sequence {
+                items,
+                flow: frame.flow,
+            },
+        };
+        let node = Node {
+            kind,
+            span,
+            tag: frame.tag,
+            from_alias: false,
+        };
+        self.attach(node, span, frame.anchor);
+    }
+
+    fn alias(&mut self, id: usize, mark: Marker) {
+        let at = self.loc.offset(&mark);
+        if self.skip > 0 {
+            return;
+        }
+        let in_flow = self.stack.last().is_some_and(|f| f.flow);
+        let span = Span::new(
+            at,
+            self.token_end(at, in_flow).min(self.bytes.len()).max(at),
+        );
+        let depth = self.stack.len();
+        let node = match self.anchors.get(&id) {
+            None => empty_scalar(span),
+            Some(None) => {
+                self.alias_limit(span);
+                empty_scalar(span)
+            }
+            Some(Some(stored)) => {
+                if depth + stored.height > MAX_DEPTH {
+                    self.depth_exceeded(at);
+                    empty_scalar(span)
+                } else if self.alias_used + stored.count > ALIAS_BUDGET {
+                    self.alias_limit(span);
+                    empty_scalar(span)
+                } else {
+                    self.alias_used += stored.count;
+                    stored.node.clone()
+                }
+            }
+        };
+        self.attach(node, span, 0);
+    }
+
+    fn remember(&mut self, anchor: usize, node: &Node) {
+        let (count, height) = stats(node);
+        if self.store_used + count > ANCHOR_STORE_BUDGET {
+            self.anchors.insert(anchor, None);
+            return;
+        }
+        self.store_used += count;
+        let mut copy = node.clone();
+        mark_from_alias(&mut copy);
+        self.anchors.insert(
+            anchor,
+            Some(Stored {
+                node: copy,
+                count,
+                height,
+            }),
+        );
+    }
+
+    /// Add a finished node to the open collection (or make it the root).
+    /// `text` is where the node is written here (for an alias, the `*a`).
+    fn attach(&mut self, node: Node, text: Span, anchor: usize) {
+        if anchor > 0 {
+            self.remember(anchor, &node);
+        }
+        let Some(frame) = self.stack.last_mut() else {
+            if !self.root_done {
+                self.root = Some(node);
+                self.root_done = true;
+            }
+            return;
+        };
+        if frame.start.is_none() {
+            frame.start = Some(text.start);
+        }
+        frame.cursor = frame.cursor.max(text.end);
+        match &mut frame.children {
+            Children::Map { entries, key } => match key.take() {
+                None => {
+                    let k = match node.kind {
+                        NodeKind::Scalar { value, .. } => value,
+                        _ => self
+                            .text
+                            .get(text.start..text.end)
+                            .unwrap_or("")
+                            .to_string(),
+                    };
+                    *key = Some((k, text));
+                }
+                Some((key, key_span)) => entries.push(Entry {
+                    key,
+                    key_span,
+                    value: node,
+                }),
+            },
+            Children::Seq(items) => items.push(node),
+        }
+    }
+
+    // ----- comments ----------------------------------------------------------
+
+    fn comments(&mut self) -> Vec<Comment> {
+        let limit = self
+            .doc_end
+            .unwrap_or(self.bytes.len())
+            .min(self.bytes.len());
+        let mut skip = std::mem::take(&mut self.no_comments);
+        skip.sort_unstable();
+        let mut out = Vec::new();
+        let mut j = 0;
+        let mut i = self.bom;
+        while i < limit {
+            let Some(k) = self
+                .bytes
+                .get(i..limit)
+                .and_then(|s| s.iter().position(|&c| c == b'#'))
+            else {
+                break;
+            };
+            let p = i + k;
+            let starts = p <= self.bom || self.byte(p - 1).is_some_and(is_space);
+            while skip.get(j).is_some_and(|s| s.end <= p) {
+                j += 1;
+            }
+            let inside = skip.get(j).is_some_and(|s| s.start <= p);
+            if starts && !inside {
+                let e = self.line_end(p);
+                out.push(Comment {
+                    span: Span::new(p, e),
+                });
+                i = e;
+            } else {
+                i = p + 1;
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The source text of a span.
+    fn at(text: &str, span: Span) -> &str {
+        &text[span.start..span.end]
+    }
+
+    /// Parse, check there is no error and that every span is valid.
+    fn ok(text: &str) -> Node {
+        let doc = parse(text);
+        assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+        check_doc(text, &doc);
+        doc.root.expect("a root node")
+    }
+
+    fn check_span(text: &str, span: Span) {
+        assert!(span.start <= span.end && span.end <= text.len(), "{span:?}");
+        assert!(text.is_char_boundary(span.start), "{span:?}");
+        assert!(text.is_char_boundary(span.end), "{span:?}");
+    }
+
+    fn check_node(text: &str, node: &Node) {
+        check_span(text, node.span);
+        if let Some((_, t)) = &node.tag {
+            check_span(text, *t);
+        }
+        for e in node.entries() {
+            check_span(text, e.key_span);
+            check_node(text, &e.value);
+        }
+        for i in node.items() {
+            check_node(text, i);
+        }
+    }
+
+    fn check_doc(text: &str, doc: &Document) {
+        if let Some(r) = &doc.root {
+            check_node(text, r);
+        }
+        for e in &doc.errors {
+            check_span(text, e.span);
+        }
+        for c in &doc.comments {
+            check_span(text, c.span);
+            assert!(at(text, c.span).starts_with('#'));
+        }
+        assert!(doc.comments.windows(2).all(|w| w[0].span < w[1].span));
+    }
+
+    fn dump(text: &str, node: &Node, out: &mut String, indent: usize) {
+        let pad = " ".repeat(indent);
+        let tag = node
+            .tag
+            .as_ref()
+            .map(|(t, s)| format!(" {t}@{:?}", at(text, *s)))
+            .unwrap_or_default();
+        let alias = if node.from_alias { " (alias)" } else { "" };
+        match &node.kind {
+            NodeKind::Scalar { value, style } => {
+                out.push_str(&format!(
+                    "{pad}{style:?} {value:?} {:?}{tag}{alias}\n",
+                    at(text, node.span)
+                ));
+            }
+            NodeKind::Mapping { entries, flow } => {
+                out.push_str(&format!(
+                    "{pad}Map flow={flow} {:?}{tag}{alias}\n",
+                    at(text, node.span)
+                ));
+                for e in entries {
+                    out.push_str(&format!(
+                        "{pad} key {:?} {:?}\n",
+                        e.key,
+                        at(text, e.key_span)
+                    ));
+                    dump(text, &e.value, out, indent + 2);
+                }
+            }
+            NodeKind::Sequence { items, flow } => {
+                out.push_str(&format!(
+                    "{pad}Seq flow={flow} {:?}{tag}{alias}\n",
+                    at(text, node.span)
+                ));
+                for i in items {
+                    dump(text, i, out, indent + 2);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn debug_dump() {
+        let Ok(path) = std::env::var("YAML_DUMP") else {
+            return;
+        };
+        let text = std::fs::read_to_string(path).unwrap();
+        let doc = parse(&text);
+        let mut out = String::new();
+        if let Some(r) = &doc.root {
+            dump(&text, r, &mut out, 0);
+        }
+        for c in &doc.comments {
+            out.push_str(&format!("comment {:?}\n", at(&text, c.span)));
+        }
+        for e in &doc.errors {
+            out.push_str(&format!("error {:?} at {}\n", e.message, e.span.start));
+        }
+        println!("{out}");
+        check_doc(&text, &doc);
+    }
+    fn val<'a>(node: &'a Node, path: &[&str]) -> &'a Node {
+        let mut n = node;
+        for k in path {
+            n = match k.parse::<usize>() {
+                Ok(i) => &n.items()[i],
+                Err(_) => n.get(k).unwrap_or_else(|| panic!("no key {k}")),
+            };
+        }
+        n
+    }
+
+    fn span_of(text: &str, node: &Node, path: &[&str]) -> String {
+        at(text, val(node, path).span).to_string()
+    }
+
+    #[test]
+    fn plain_scalars_and_keys() {
+        let t = "a: hello world # c\nb: x:y\nc: a#b\n\"k 1\": v\n'k2': w\nurl: http://x/y?z=1\n";
+        let r = ok(t);
+        assert_eq!(span_of(t, &r, &["a"]), "hello world");
+        assert_eq!(val(&r, &["a"]).as_str(), Some("hello world"));
+        assert_eq!(span_of(t, &r, &["b"]), "x:y");
+        assert_eq!(span_of(t, &r, &["c"]), "a#b");
+        assert_eq!(span_of(t, &r, &["url"]), "http://x/y?z=1");
+        let keys: Vec<_> = r.entries().iter().map(|e| at(t, e.key_span)).collect();
+        assert_eq!(keys, ["a", "b", "c", "\"k 1\"", "'k2'", "url"]);
+        assert_eq!(r.entries()[3].key, "k 1");
+        assert_eq!(r.entries()[4].key, "k2");
+        assert_eq!(at(t, r.span), t.trim_end());
+    }
+
+    #[test]
+    fn multi_line_plain() {
+        let t = "a: one\n  two\n\n  three\nb: x\n";
+        let r = ok(t);
+        assert_eq!(val(&r, &["a"]).as_str(), Some("one two\nthree"));
+        assert_eq!(span_of(t, &r, &["a"]), "one\n  two\n\n  three");
+        let t = "a: [one\n  two, three]\n";
+        let r = ok(t);
+        assert_eq!(span_of(t, &r, &["a", "0"]), "one\n  two");
+        assert_eq!(span_of(t, &r, &["a", "1"]), "three");
+        let t = "- one  \n  two # c\n- x";
+        let r = ok(t);
+        assert_eq!(span_of(t, &r, &["0"]), "one  \n  two");
+    }
+
+    #[test]
+    fn quoted_scalars() {
+        let t = "q1: 'it''s'\nq2: \"x\\\"y # no\" # yes\nq3: 'multi\n  line'\nq4: \"a\\\n  b\"\n";
+        let r = ok(t);
+        assert_eq!(span_of(t, &r, &["q1"]), "'it''s'");
+        assert_eq!(val(&r, &["q1"]).as_str(), Some("it's"));
+        assert_eq!(span_of(t, &r, &["q2"]), "\"x\\\"y # no\"");
+        assert_eq!(span_of(t, &r, &["q3"]), "'multi\n  line'");
+        assert_eq!(span_of(t, &r, &["q4"]), "\"a\\\n  b\"");
+        let p = parse(t);
+        let c: Vec<_> = p.comments.iter().map(|c| at(t, c.span)).collect();
+        assert_eq!(c, ["# yes"]);
+    }
+
+    #[test]
+    fn block_scalars() {
+        let t =
+            "l: |-\n  x\n   y\n\n  z\n\n\nf: >+2\n   p\n\ne: |\nd: 1\nk: | # keep\n  text # in\n\n";
+        let r = ok(t);
+        assert_eq!(span_of(t, &r, &["l"]), "|-\n  x\n   y\n\n  z");
+        assert_eq!(val(&r, &["l"]).as_str(), Some("x\n y\n\nz"));
+        assert_eq!(span_of(t, &r, &["f"]), ">+2\n   p");
+        let f = val(&r, &["f"]);
+        assert!(matches!(
+            f.kind,
+            NodeKind::Scalar {
+                style: ScalarStyle::Folded,
+                ..
+            }
+        ));
+        assert_eq!(span_of(t, &r, &["e"]), "|");
+        assert_eq!(val(&r, &["e"]).as_str(), Some(""));
+        assert_eq!(span_of(t, &r, &["d"]), "1");
+        assert_eq!(span_of(t, &r, &["k"]), "| # keep\n  text # in");
+        let c: Vec<_> = parse(t).comments.iter().map(|c| at(t, c.span)).collect();
+        assert_eq!(c, ["# keep"]);
+        // at the end of the text, without a line break
+        let t = "a: >\n  folded\n  text";
+        let r = ok(t);
+        assert_eq!(span_of(t, &r, &["a"]), ">\n  folded\n  text");
+        let t = "a: |";
+        let r = ok(t);
+        assert_eq!(span_of(t, &r, &["a"]), "|");
+        // leading blank lines, sequence items
+        let t = "- |\n\n  x\n- >1\n  y\n z\n- q";
+        let r = ok(t);
+        assert_eq!(span_of(t, &r, &["0"]), "|\n\n  x");
+        assert_eq!(span_of(t, &r, &["1"]), ">1\n  y\n z");
+        assert_eq!(span_of(t, &r, &["2"]), "q");
+    }
+
+    #[test]
+    fn empty_values() {
+        let t = "a:\nb: \nc:   # comment\nd: 1\ns:\n- \n-\n- x\n-   # c\nfl: {k, m: , n: o}\ne:";
+        let r = ok(t);
+        let pos = |n: &Node| {
+            assert!(n.span.is_empty());
+            assert_eq!(n.as_str(), Some(""));
+            n.span.start
+        };
+        assert_eq!(pos(val(&r, &["a"])), t.find("a:").unwrap() + 2);
+        assert_eq!(pos(val(&r, &["b"])), t.find("b:").unwrap() + 2);
+        assert_eq!(pos(val(&r, &["c"])), t.find("c:").unwrap() + 2);
+        let s = t.find("s:\n").unwrap() + 3;
+        assert_eq!(pos(val(&r, &["s", "0"])), s + 2);
+        assert_eq!(pos(val(&r, &["s", "1"])), s + 4);
+        assert_eq!(pos(val(&r, &["s", "3"])), s + 11);
+        assert_eq!(span_of(t, &r, &["s"]), "- \n-\n- x\n- ");
+        assert_eq!(pos(val(&r, &["fl", "k"])), t.find("{k").unwrap() + 2);
+        assert_eq!(pos(val(&r, &["fl", "m"])), t.find("m:").unwrap() + 2);
+        assert_eq!(pos(val(&r, &["e"])), t.len());
+        // an empty value with a tag sits after the tag
+        let t = "a: !!str\nb: !Foo # c\nc: 1";
+        let r = ok(t);
+        assert_eq!(pos(val(&r, &["a"])), 8);
+        assert_eq!(
+            val(&r, &["a"]).tag.as_ref().map(|(_, s)| at(t, *s)),
+            Some("!!str")
+        );
+        assert_eq!(
+            val(&r, &["b"]).tag.as_ref().map(|(_, s)| at(t, *s)),
+            Some("!Foo")
+        );
+    }
+
+    #[test]
+    fn flow_collections() {
+        let t = "a: [1, {b: c}, [d], e: f]\ng: { h: [i , j] , k: 'l' }\n";
+        let r = ok(t);
+        let a = val(&r, &["a"]);
+        assert!(matches!(a.kind, NodeKind::Sequence { flow: true, .. }));
+        assert_eq!(at(t, a.span), "[1, {b: c}, [d], e: f]");
+        assert_eq!(span_of(t, &r, &["a", "1"]), "{b: c}");
+        assert_eq!(span_of(t, &r, &["a", "1", "b"]), "c");
+        assert_eq!(span_of(t, &r, &["a", "2"]), "[d]");
+        assert_eq!(span_of(t, &r, &["a", "3"]), "e: f");
+        assert_eq!(span_of(t, &r, &["g"]), "{ h: [i , j] , k: 'l' }");
+        assert_eq!(span_of(t, &r, &["g", "h"]), "[i , j]");
+        assert_eq!(span_of(t, &r, &["g", "h", "0"]), "i");
+        assert_eq!(span_of(t, &r, &["g", "k"]), "'l'");
+        let ks = val(&r, &["g"]).entries()[1].key_span;
+        assert_eq!(at(t, ks), "k");
+    }
+
+    #[test]
+    fn block_collections() {
+        let t =
+            "a:\n  b: 1\n  c:\n    - x\n    - y: z\n      w: v\n  d:\n  - 1\n  - 2   # c\ne: 2\n";
+        let r = ok(t);
+        let a = val(&r, &["a"]);
+        assert!(matches!(a.kind, NodeKind::Mapping { flow: false, .. }));
+        assert_eq!(
+            at(t, a.span),
+            "b: 1\n  c:\n    - x\n    - y: z\n      w: v\n  d:\n  - 1\n  - 2"
+        );
+        assert_eq!(span_of(t, &r, &["a", "c"]), "- x\n    - y: z\n      w: v");
+        assert_eq!(span_of(t, &r, &["a", "c", "1"]), "y: z\n      w: v");
+        assert_eq!(span_of(t, &r, &["a", "d"]), "- 1\n  - 2");
+        assert_eq!(at(t, r.span), t.trim_end());
+        let t = "- - a\n  - b\n- c: d\n";
+        let r = ok(t);
+        assert_eq!(at(t, r.span), "- - a\n  - b\n- c: d");
+        assert_eq!(span_of(t, &r, &["0"]), "- a\n  - b");
+        assert_eq!(span_of(t, &r, &["1"]), "c: d");
+    }
+
+    fn tag_of<'a>(t: &'a str, n: &Node) -> (String, &'a str) {
+        let (name, span) = n.tag.clone().expect("a tag");
+        (name, at(t, span))
+    }
+
+    #[test]
+    fn short_form_tags() {
+        let t = "z: !Ref Foo\ny: !Sub 'x-${AWS::Region}'\nw: !If [Cond, a, !Ref AWS::NoValue]\nv: !GetAtt A.Arn\nu: !Sub |\n  text ${X}\nt:\n  - !Ref X\n  - !Join\n    - ''\n    - [a, b]\nr: !Foo\n  a: 1\np: &an !Ref Bar\nq: !Select [0, !GetAZs '']\n";
+        let r = ok(t);
+        let z = val(&r, &["z"]);
+        assert_eq!(tag_of(t, z), ("!Ref".to_string(), "!Ref"));
+        assert_eq!(at(t, z.span), "Foo");
+        assert_eq!(at(t, z.full_span()), "!Ref Foo");
+        assert_eq!(tag_of(t, val(&r, &["y"])).1, "!Sub");
+        assert_eq!(span_of(t, &r, &["y"]), "'x-${AWS::Region}'");
+        let w = val(&r, &["w"]);
+        assert_eq!(tag_of(t, w), ("!If".to_string(), "!If"));
+        assert_eq!(at(t, w.span), "[Cond, a, !Ref AWS::NoValue]");
+        assert_eq!(tag_of(t, &w.items()[2]).1, "!Ref");
+        assert_eq!(at(t, w.items()[2].span), "AWS::NoValue");
+        assert_eq!(span_of(t, &r, &["v"]), "A.Arn");
+        assert_eq!(tag_of(t, val(&r, &["v"])).0, "!GetAtt");
+        let u = val(&r, &["u"]);
+        assert_eq!(tag_of(t, u).1, "!Sub");
+        assert_eq!(at(t, u.span), "|\n  text ${X}");
+        assert_eq!(at(t, u.full_span()), "!Sub |\n  text ${X}");
+        assert_eq!(tag_of(t, val(&r, &["t", "0"])).1, "!Ref");
+        let j = val(&r, &["t", "1"]);
+        assert_eq!(tag_of(t, j).1, "!Join");
+        assert_eq!(at(t, j.span), "- ''\n    - [a, b]");
+        let m = val(&r, &["r"]);
+        assert_eq!(tag_of(t, m).1, "!Foo");
+        assert_eq!(at(t, m.span), "a: 1");
+        assert_eq!(tag_of(t, val(&r, &["p"])).1, "!Ref");
+        assert_eq!(span_of(t, &r, &["p"]), "Bar");
+        let q = val(&r, &["q"]);
+        assert_eq!(tag_of(t, &q.items()[1]).1, "!GetAZs");
+        assert_eq!(at(t, q.items()[1].span), "''");
+    }
+
+    #[test]
+    fn anchors_and_aliases() {
+        let t = "x: &x\n  k: [v, w]\ny: *x\nz: [*x, 1]\ns: &s text\nu: *s\n";
+        let r = ok(t);
+        let x = val(&r, &["x"]);
+        assert!(!x.from_alias);
+        let y = val(&r, &["y"]);
+        assert!(y.from_alias);
+        assert_eq!(at(t, y.span), "k: [v, w]");
+        assert!(val(&r, &["y", "k", "1"]).from_alias);
+        assert_eq!(span_of(t, &r, &["y", "k", "1"]), "w");
+        assert!(val(&r, &["z", "0"]).from_alias);
+        assert!(!val(&r, &["z", "1"]).from_alias);
+        assert_eq!(span_of(t, &r, &["z"]), "[*x, 1]");
+        assert_eq!(val(&r, &["u"]).as_str(), Some("text"));
+        assert_eq!(span_of(t, &r, &["u"]), "text");
+        // a block collection ending in an alias ends at the alias
+        let t = "a:\n  - &p 1\n  - *p\nb: 2";
+        let r = ok(t);
+        assert_eq!(span_of(t, &r, &["a"]), "- &p 1\n  - *p");
+    }
+
+    #[test]
+    fn alias_bomb_is_bounded() {
+        let mut t = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for i in 1..10 {
+            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+            t.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        t.push_str("top: *a9\n");
+        let start = std::time::Instant::now();
+        let doc = parse(&t);
+        let took = start.elapsed();
+        check_doc(&t, &doc);
+        assert!(took.as_millis() < 2000, "took {took:?}");
+        let limit: Vec<_> = doc
+            .errors
+            .iter()
+            .filter(|e| e.message == ALIAS_LIMIT_MESSAGE)
+            .collect();
+        assert_eq!(limit.len(), 1, "{:?}", doc.errors);
+        assert_eq!(doc.errors.len(), 1);
+        let root = doc.root.unwrap();
+        let (count, _) = stats(&root);
+        assert!(count < 3 * ALIAS_BUDGET, "{count}");
+        // the error points at an alias
+        assert!(at(&t, limit[0].span).starts_with("*a"));
+    }
+
+    #[test]
+    fn deep_nesting_does_not_crash() {
+        let t = "[".repeat(100_000);
+        let doc = parse(&t);
+        check_doc(&t, &doc);
+        assert!(!doc.errors.is_empty());
+        let t = format!("{}x{}", "[".repeat(200), "]".repeat(200));
+        let doc = parse(&t);
+        check_doc(&t, &doc);
+        assert_eq!(doc.errors.len(), 1, "{:?}", doc.errors);
+        assert_eq!(doc.errors[0].message, DEPTH_MESSAGE);
+        assert_eq!(doc.errors[0].span.start, MAX_DEPTH);
+        assert_eq!(doc.root.unwrap().span, Span::new(0, t.len()));
+        let t = format!("{}x", "- ".repeat(100_000));
+        let doc = parse(&t);
+        check_doc(&t, &doc);
+        assert_eq!(doc.errors.len(), 1, "{:?}", doc.errors);
+        assert_eq!(doc.errors[0].message, DEPTH_MESSAGE);
+        let mut t = String::new();
+        for i in 0..300 {
+            t.push_str(&" ".repeat(i));
+            t.push_str("a:\n");
+        }
+        let doc = parse(&t);
+        check_doc(&t, &doc);
+        assert_eq!(doc.errors.len(), 1, "{:?}", doc.errors);
+        let t = "{a: ".repeat(100_000);
+        let doc = parse(&t);
+        check_doc(&t, &doc);
+        assert!(!doc.errors.is_empty());
+        // within the limit is fine
+        let t = format!("{}x{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        ok(&t);
+    }
+
+    #[test]
+    fn unicode_before_values() {
+        let t = "名前: 日本 😀 値 # c\nb: \"é # no\" # yes\n😀: [ä, ö]\nc: 'ü'\n";
+        let r = ok(t);
+        assert_eq!(span_of(t, &r, &["名前"]), "日本 😀 値");
+        assert_eq!(at(t, r.entries()[0].key_span), "名前");
+        assert_eq!(span_of(t, &r, &["b"]), "\"é # no\"");
+        assert_eq!(span_of(t, &r, &["😀"]), "[ä, ö]");
+        assert_eq!(span_of(t, &r, &["😀", "1"]), "ö");
+        assert_eq!(span_of(t, &r, &["c"]), "'ü'");
+        let c: Vec<_> = parse(t).comments.iter().map(|c| at(t, c.span)).collect();
+        assert_eq!(c, ["# c", "# yes"]);
+    }
+
+    #[test]
+    fn crlf_line_ends() {
+        let t = "a: x # c\r\nb: |\r\n  l1\r\n  l2\r\nc: 'q'\r\nd: one\r\n  two\r\ne:\r\n  - 1\r\n";
+        let r = ok(t);
+        assert_eq!(span_of(t, &r, &["a"]), "x");
+        assert_eq!(span_of(t, &r, &["b"]), "|\r\n  l1\r\n  l2");
+        assert_eq!(val(&r, &["b"]).as_str(), Some("l1\nl2\n"));
+        assert_eq!(span_of(t, &r, &["c"]), "'q'");
+        assert_eq!(span_of(t, &r, &["d"]), "one\r\n  two");
+        assert_eq!(span_of(t, &r, &["e"]), "- 1");
+        let c: Vec<_> = parse(t).comments.iter().map(|c| at(t, c.span)).collect();
+        assert_eq!(c, ["# c"]);
+    }
+
+    #[test]
+    fn bom_is_skipped() {
+        let t = "\u{feff}a: b # c\nd: [e]\n";
+        let doc = parse(t);
+        check_doc(t, &doc);
+        assert!(doc.errors.is_empty());
+        let r = doc.root.unwrap();
+        assert_eq!(r.entries()[0].key, "a");
+        assert_eq!(r.entries()[0].key_span, Span::new(3, 4));
+        assert_eq!(span_of(t, &r, &["a"]), "b");
+        assert_eq!(span_of(t, &r, &["d"]), "[e]");
+        assert_eq!(at(t, doc.comments[0].span), "# c");
+        let t = "\u{feff}# top\n- x";
+        let doc = parse(t);
+        assert_eq!(at(t, doc.comments[0].span), "# top");
+        assert_eq!(at(t, doc.root.unwrap().span), "- x");
+    }
+
+    #[test]
+    fn comments() {
+        let t = "# top\na: \"x # not\" # yes\nb: a#b\nc: |\n  # not\n  text\nd: 'it''s # no' #yes2\n# end";
+        let doc = parse(t);
+        check_doc(t, &doc);
+        let c: Vec<_> = doc.comments.iter().map(|c| at(t, c.span)).collect();
+        assert_eq!(c, ["# top", "# yes", "#yes2", "# end"]);
+        // only the first document
+        let t = "a: 1 # one\n---\nb: 2 # two\n";
+        let doc = parse(t);
+        let c: Vec<_> = doc.comments.iter().map(|c| at(t, c.span)).collect();
+        assert_eq!(c, ["# one"]);
+        assert_eq!(doc.root.unwrap().entries().len(), 1);
+    }
+
+    #[test]
+    fn empty_documents() {
+        for t in [
+            "",
+            "# just a comment\n",
+            "---\n",
+            "--- # c\n...\n",
+            "\u{feff}",
+            "\n\n",
+        ] {
+            let doc = parse(t);
+            check_doc(t, &doc);
+            assert!(doc.root.is_none(), "{t:?}");
+            assert!(doc.errors.is_empty(), "{t:?}: {:?}", doc.errors);
+        }
+        let t = "%YAML 1.2\n--- !Foo\n- a";
+        let r = ok(t);
+        assert_eq!(tag_of(t, &r).1, "!Foo");
+        assert_eq!(at(t, r.span), "- a");
+        let t = "--- |\n  root\n";
+        let r = ok(t);
+        assert_eq!(at(t, r.span), "|\n  root");
+    }
+
+    fn error(t: &str) -> (String, usize) {
+        let doc = parse(t);
+        check_doc(t, &doc);
+        assert_eq!(doc.errors.len(), 1, "{:?}", doc.errors);
+        (doc.errors[0].message.clone(), doc.errors[0].span.start)
+    }
+
+    #[test]
+    fn errors_at_exact_positions() {
+        assert_eq!(
+            error("a: b: c"),
+            (
+                "mapping values are not allowed in this context".to_string(),
+                4
+            )
+        );
+        let (m, p) = error("a:\n\tb: c\n");
+        assert!(m.starts_with("tabs disallowed"), "{m}");
+        assert_eq!(p, 4);
+        let (m, p) = error("a: 1\nb: \"unclosed");
+        assert!(m.contains("unexpected end of stream"), "{m}");
+        // at the opening quote
+        assert_eq!(p, 8);
+        let t = "日本: 😀\nb: [c, d\ne: f";
+        let (_, p) = error(t);
+        assert_eq!(p, t.rfind(':').unwrap());
+        // the partial tree is kept
+        let t = "a: 1\nb: [x, y\nc: d";
+        let doc = parse(t);
+        let r = doc.root.unwrap();
+        assert_eq!(r.get("a").and_then(Node::as_str), Some("1"));
+        assert_eq!(span_of(t, &r, &["b", "0"]), "x");
+        let (m, _) = error("a: *nope");
+        assert!(m.contains("unknown anchor"), "{m}");
+        let doc = parse("\u{feff}a: b: c");
+        assert_eq!(doc.errors[0].span.start, 7);
+    }
+
+    const SAMPLES: &[&str] = &[
+        "\u{feff}# t\nResources:\n  B:\n    Type: AWS::S3::Bucket # c\n    Properties:\n      BucketName: !Sub 'x-${AWS::Region}'\n      Tags: [{Key: k, Value: \"v # x\"}]\n",
+        "a: |\r\n  日本\r\n\r\n  😀\r\nb: >-\r\n  x\r\nc: [1, !Ref D]\r\n",
+        "- &a {x: 1}\n- *a\n- ? k\n  : v\n- \"esc \\\" \\u00e9\"\n- 'sq ''x'''\n- plain\n  multi\n",
+        "k: \tv\nl: !If [C, !GetAtt A.Arn, !Ref 'AWS::NoValue']\nm:\n- a\n- b: c\n  d: |+\n    e\n\n",
+        "%YAML 1.2\n--- !Foo\nx: [a, {b: c}, [d]]\n...\n--- y\n",
+        "{a: [b, {c: d}], e: 'f', g: \"h\"}",
+        "a: '日本\n  語'\nb: \"😀\n  é\"\nc: ~\nd:\ne: &x !Tag\nf: *x\n",
+    ];
+
+    #[test]
+    fn every_prefix_parses_without_panic() {
+        for sample in SAMPLES {
+            for (i, _) in sample.char_indices().chain([(sample.len(), ' ')]) {
+                let t = &sample[..i];
+                let doc = parse(t);
+                check_doc(t, &doc);
+            }
+        }
+    }
+
+    #[test]
+    fn samples_parse_cleanly() {
+        for t in SAMPLES {
+            let doc = parse(t);
+            check_doc(t, &doc);
+            assert!(doc.errors.is_empty(), "{t:?}: {:?}", doc.errors);
+            assert!(doc.root.is_some());
+        }
+    }
+
+    #[test]
+    fn odd_inputs_do_not_panic() {
+        let odd = [
+            "\0",
+            "a: \0",
+            "- \u{85}x",
+            "[\u{2028}]",
+            "? ? ? ?",
+            ": : :",
+            "&a &b c",
+            "!a !b c",
+            "*a",
+            "a: *",
+            "a: &",
+            "a: !",
+            "|",
+            ">-9",
+            "--- |\n",
+            "[a, b]: c",
+            "{[a]: b}",
+            "a:\n  - b\n -c",
+            "\t",
+            "\r",
+            "\r\r\n",
+            "a:\r  b",
+            "'",
+            "\"\\",
+            "#",
+            "a #",
+            "a:#",
+            "- - - - -",
+            "[[[[]]]]",
+            "{{{{}}}}",
+            ",",
+            "]",
+            "}",
+            "...",
+            "--- ...",
+            "%",
+            "%TAG ! x\n--- !y z",
+            "a: 'x\n\nb'",
+            "a: >\n\n\n",
+            "a: |2\n b",
+        ];
+        for t in odd {
+            for (i, _) in t.char_indices().chain([(t.len(), ' ')]) {
+                let doc = parse(&t[..i]);
+                check_doc(&t[..i], &doc);
+            }
+        }
+    }
+
+    #[test]
+    fn large_template_is_fast() {
+        let mut t = String::from("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n");
+        let mut i = 0;
+        while t.lines().count() < 5000 {
+            t.push_str(&format!(
+                "  Bucket{i}:\n    Type: AWS::S3::Bucket # c\n    Properties:\n      BucketName: !Sub 'b-${{AWS::AccountId}}-{i}'\n      Tags:\n        - Key: k\n          Value: \"v\"\n      Policy: [a, {{b: c}}]\n      Text: |\n        line one\n        line two\n"
+            ));
+            i += 1;
+        }
+        let start = std::time::Instant::now();
+        let doc = parse(&t);
+        let took = start.elapsed();
+        assert!(doc.errors.is_empty());
+        assert!(took.as_millis() < 2000, "{took:?}");
+        let r = doc.root.unwrap();
+        assert_eq!(r.get("Resources").unwrap().entries().len(), i);
+    }
+
+    #[test]
+    fn long_single_line_is_linear() {
+        let items: Vec<String> = (0..50_000).map(|i| format!("é{i}")).collect();
+        let t = format!("a: [{}]", items.join(", "));
+        let start = std::time::Instant::now();
+        let r = ok(&t);
+        assert!(start.elapsed().as_millis() < 3000);
+        assert_eq!(span_of(&t, &r, &["a", "49999"]), "é49999");
     }
 }

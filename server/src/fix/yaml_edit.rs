@@ -1,0 +1,493 @@
+//! Rendering tree operations as YAML text edits, in block or flow style.
+//!
+//! New block content takes the indentation step the file already uses and
+//! goes after the end of the line where the previous content ends, so a
+//! trailing comment stays on its line. Replaced scalars keep their quoting
+//! style; new strings are plain unless they need quotes.
+
+use super::edit::{col, entry_end, flow_insert, is_int_text, line_end, same_line, Op, Out, Style};
+use super::{Edit, Ins};
+use crate::syntax::{Document, Node, NodeKind, ScalarStyle};
+use crate::text::Span;
+
+/// How to quote a scalar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quote {
+    /// Plain when that reads back as the same string, else double quotes.
+    Auto,
+    Single,
+    Double,
+}
+
+pub(crate) fn render(text: &str, doc: &Document, st: &Style, op: &Op<'_>) -> Option<Vec<Edit>> {
+    match op {
+        Op::Replace { node, value } => replace(st, node, value).map(|e| vec![e]),
+        Op::Insert {
+            map,
+            after,
+            entries,
+        } => {
+            if !map.is_mapping() {
+                return None;
+            }
+            if is_flow(map) {
+                flow_insert(
+                    text,
+                    st,
+                    &doc.comments,
+                    map,
+                    *after,
+                    entries.len(),
+                    &|out, i, _| {
+                        if let Some((k, v)) = entries.get(i) {
+                            key(out, k);
+                            out.lit(": ");
+                            flow_value(out, st, v);
+                        }
+                    },
+                )
+            } else {
+                block_insert(text, st, map, *after, entries).map(|e| vec![e])
+            }
+        }
+        Op::Append { seq, items } => {
+            if !seq.is_sequence() {
+                return None;
+            }
+            if is_flow(seq) {
+                flow_insert(
+                    text,
+                    st,
+                    &doc.comments,
+                    seq,
+                    None,
+                    items.len(),
+                    &|out, i, _| {
+                        if let Some(v) = items.get(i) {
+                            flow_value(out, st, v);
+                        }
+                    },
+                )
+            } else {
+                block_append(text, st, seq, items).map(|e| vec![e])
+            }
+        }
+    }
+}
+
+fn is_flow(node: &Node) -> bool {
+    matches!(
+        node.kind,
+        NodeKind::Mapping { flow: true, .. } | NodeKind::Sequence { flow: true, .. }
+    )
+}
+
+/// Where new block lines go after content ending at `end`: the end of that
+/// line (after any comment on it).
+fn after_line(text: &str, end: usize) -> usize {
+    let mut e = end.min(text.len());
+    while e > 0 && matches!(text.as_bytes()[e - 1], b'\n' | b'\r') {
+        e -= 1;
+    }
+    line_end(text, e)
+}
+
+/// The position of the `-` of the first item of a block sequence.
+pub(crate) fn dash_of(text: &str, seq: &Node) -> Option<usize> {
+    let bytes = text.as_bytes();
+    if bytes.get(seq.span.start) == Some(&b'-') {
+        return Some(seq.span.start);
+    }
+    let first = seq.items().first()?.full_span().start;
+    let before = text.get(..first)?.trim_end();
+    before.ends_with('-').then(|| before.len() - 1)
+}
+
+/// True when some two neighbouring entries of the block mapping are
+/// separated by a blank line.
+fn blank_separated(text: &str, map: &Node) -> bool {
+    map.entries().windows(2).any(|w| {
+        let gap = text
+            .get(entry_end(&w[0])..w[1].key_span.start)
+            .unwrap_or("");
+        let mut breaks = 0;
+        for line in gap.split('\n').skip(1) {
+            if line.trim().is_empty() {
+                breaks += 1;
+            }
+        }
+        breaks > 1
+    })
+}
+
+fn block_insert(
+    text: &str,
+    st: &Style,
+    map: &Node,
+    after: Option<usize>,
+    entries: &[(String, Ins)],
+) -> Option<Edit> {
+    let es = map.entries();
+    let first = es.first()?;
+    let c = col(text, first.key_span.start);
+    if es.iter().any(|e| col(text, e.key_span.start) != c) {
+        return None;
+    }
+    let anchor = match after {
+        Some(i) => es.get(i)?,
+        None => es.last()?,
+    };
+    let pos = after_line(text, entry_end(anchor));
+    let mut out = Out::new();
+    if after.is_some() && blank_separated(text, map) {
+        out.lit(st.nl);
+    }
+    for (k, v) in entries {
+        newline(&mut out, st, c);
+        block_entry(&mut out, st, k, v, c);
+    }
+    Some(out.into_edit(Span::empty(pos)))
+}
+
+fn block_append(text: &str, st: &Style, seq: &Node, items: &[Ins]) -> Option<Edit> {
+    let dash = dash_of(text, seq)?;
+    let d = col(text, dash);
+    let first = seq.items().first()?;
+    let content = match first.entries().first() {
+        Some(e) if first.tag.is_none() && same_line(text, dash, e.key_span.start) => {
+            col(text, e.key_span.start)
+        }
+        _ => d + 2,
+    };
+    if content <= d {
+        return None;
+    }
+    let last = seq.items().last()?;
+    let pos = after_line(text, last.full_span().end.max(seq.span.end));
+    let mut out = Out::new();
+    for item in items {
+        newline(&mut out, st, d);
+        out.lit("-");
+        out.spaces(content - d - 1);
+        block_item(&mut out, st, item, content);
+    }
+    Some(out.into_edit(Span::empty(pos)))
+}
+
+fn replace(st: &Style, node: &Node, value: &Ins) -> Option<Edit> {
+    let quote = match (&node.kind, &node.tag) {
+        (NodeKind::Scalar { style, .. }, None) => match style {
+            ScalarStyle::Plain => Quote::Auto,
+            ScalarStyle::SingleQuoted => Quote::Single,
+            ScalarStyle::DoubleQuoted => Quote::Double,
+            _ => return None,
+        },
+        _ => Quote::Auto,
+    };
+    let mut out = Out::new();
+    match value {
+        Ins::Map(_) | Ins::Seq(_) => return None,
+        Ins::Ref(_) | Ins::GetAtt(..) | Ins::Sub(_) => flow_value(&mut out, st, value),
+        _ => scalar(&mut out, value, quote),
+    }
+    Some(out.into_edit(node.full_span()))
+}
+
+// ----- block style --------------------------------------------------------------
+
+fn newline(out: &mut Out, st: &Style, indent: usize) {
+    out.lit(st.nl);
+    out.spaces(indent);
+}
+
+/// `key: value`, the key at column `c` (the cursor is already there).
+fn block_entry(out: &mut Out, st: &Style, k: &str, v: &Ins, c: usize) {
+    key(out, k);
+    out.lit(":");
+    block_value(out, st, v, c);
+}
+
+/// The value of an entry whose key is at column `c`, written after its `:`.
+fn block_value(out: &mut Out, st: &Style, v: &Ins, c: usize) {
+    match v {
+        Ins::Map(es) if es.is_empty() => out.lit(" {}"),
+        Ins::Map(es) => {
+            for (k, v) in es {
+                newline(out, st, c + st.step);
+                block_entry(out, st, k, v, c + st.step);
+            }
+        }
+        Ins::Seq(items) if items.is_empty() => out.lit(" []"),
+        Ins::Seq(items) => {
+            for item in items {
+                newline(out, st, c + st.seq_offset);
+                out.lit("- ");
+                block_item(out, st, item, c + st.seq_offset + 2);
+            }
+        }
+        Ins::Ref(_) | Ins::GetAtt(..) | Ins::Sub(_) if !st.short_tags => {
+            newline(out, st, c + st.step);
+            long_call(out, v);
+        }
+        _ => {
+            out.lit(" ");
+            flow_value(out, st, v);
+        }
+    }
+}
+
+/// A sequence item whose content starts at column `c` (after its `- `).
+fn block_item(out: &mut Out, st: &Style, v: &Ins, c: usize) {
+    match v {
+        Ins::Map(es) if !es.is_empty() => {
+            for (i, (k, v)) in es.iter().enumerate() {
+                if i > 0 {
+                    newline(out, st, c);
+                }
+                block_entry(out, st, k, v, c);
+            }
+        }
+        Ins::Seq(items) if !items.is_empty() => {
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    newline(out, st, c);
+                }
+                out.lit("- ");
+                block_item(out, st, item, c + 2);
+            }
+        }
+        Ins::Ref(_) | Ins::GetAtt(..) | Ins::Sub(_) if !st.short_tags => long_call(out, v),
+        _ => flow_value(out, st, v),
+    }
+}
+
+/// An intrinsic in long form as one mapping entry (`Ref: X`).
+fn long_call(out: &mut Out, v: &Ins) {
+    match v {
+        Ins::Ref(x) => {
+            out.lit("Ref: ");
+            scalar(out, &Ins::Str(x.clone()), Quote::Auto);
+        }
+        Ins::GetAtt(x, a) => {
+            out.lit("Fn::GetAtt: [");
+            scalar(out, &Ins::Str(x.clone()), Quote::Auto);
+            out.lit(", ");
+            scalar(out, &Ins::Str(a.clone()), Quote::Auto);
+            out.lit("]");
+        }
+        Ins::Sub(s) => {
+            out.lit("Fn::Sub: ");
+            scalar(out, &Ins::Str(s.clone()), Quote::Auto);
+        }
+        _ => {}
+    }
+}
+
+// ----- flow style ---------------------------------------------------------------
+
+/// A value written on one line (flow collections, scalars, short-form tags).
+fn flow_value(out: &mut Out, st: &Style, v: &Ins) {
+    match v {
+        Ins::Map(es) => {
+            out.lit("{");
+            for (i, (k, v)) in es.iter().enumerate() {
+                if i > 0 {
+                    out.lit(", ");
+                }
+                key(out, k);
+                out.lit(": ");
+                flow_value(out, st, v);
+            }
+            out.lit("}");
+        }
+        Ins::Seq(items) => {
+            out.lit("[");
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.lit(", ");
+                }
+                flow_value(out, st, v);
+            }
+            out.lit("]");
+        }
+        Ins::Ref(x) if st.short_tags => {
+            out.lit("!Ref ");
+            scalar(out, &Ins::Str(x.clone()), Quote::Auto);
+        }
+        Ins::GetAtt(x, a) if st.short_tags => {
+            out.lit("!GetAtt ");
+            scalar(out, &Ins::Str(format!("{x}.{a}")), Quote::Auto);
+        }
+        Ins::Sub(s) if st.short_tags => {
+            out.lit("!Sub ");
+            scalar(out, &Ins::Str(s.clone()), Quote::Auto);
+        }
+        Ins::Ref(_) | Ins::GetAtt(..) | Ins::Sub(_) => {
+            out.lit("{");
+            long_call(out, v);
+            out.lit("}");
+        }
+        _ => scalar(out, v, Quote::Auto),
+    }
+}
+
+// ----- scalars --------------------------------------------------------------------
+
+fn key(out: &mut Out, k: &str) {
+    if plain_ok(k) {
+        out.lit(k);
+    } else {
+        out.lit(&double_quoted(k));
+    }
+}
+
+fn scalar(out: &mut Out, v: &Ins, quote: Quote) {
+    let (text, ph, verbatim) = match v {
+        Ins::Str(s) => (s.clone(), None, false),
+        Ins::Bool(b) => (b.to_string(), None, true),
+        Ins::Int(i) => (i.to_string(), None, true),
+        Ins::Placeholder { n, text } => (text.clone(), Some(*n), is_int_text(text)),
+        _ => return,
+    };
+    let quote = match quote {
+        Quote::Single if text.chars().any(char::is_control) => Quote::Double,
+        Quote::Auto if !verbatim && !plain_ok(&text) => Quote::Double,
+        q => q,
+    };
+    let (open, body, close) = match quote {
+        Quote::Auto => ("", text, ""),
+        Quote::Single => ("'", text.replace('\'', "''"), "'"),
+        Quote::Double => {
+            let q = double_quoted(&text);
+            let body = q[1..q.len() - 1].to_string();
+            ("\"", body, "\"")
+        }
+    };
+    out.lit(open);
+    match ph {
+        Some(n) => out.placeholder(n, &body),
+        None => out.lit(&body),
+    }
+    out.lit(close);
+}
+
+/// `s` in double quotes, escaped.
+pub(crate) fn double_quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let code = c as u32;
+                if code <= 0xff {
+                    out.push_str(&format!("\\x{code:02X}"));
+                } else {
+                    out.push_str(&format!("\\u{code:04X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// True when `s` written plain reads back as the same string, in block and
+/// flow context alike (conservative).
+pub(crate) fn plain_ok(s: &str) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    if s.trim() != s || "-?:,[]{}#&*!|>'\"%@`".contains(first) {
+        return false;
+    }
+    if s.chars()
+        .any(|c| c.is_control() || ",[]{}#*&!|>'\"%@`\\".contains(c))
+    {
+        return false;
+    }
+    if s.contains(": ") || s.ends_with(':') {
+        return false;
+    }
+    let lower = s.to_ascii_lowercase();
+    if matches!(
+        lower.as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | "~"
+    ) || lower.starts_with(".inf")
+        || lower.starts_with(".nan")
+    {
+        return false;
+    }
+    let mut chars = s.chars();
+    let c0 = chars.next();
+    let c1 = chars.next();
+    let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+    !(digit(c0) || (matches!(c0, Some('+' | '-' | '.')) && digit(c1)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_scalars() {
+        for ok in [
+            "Private",
+            "aws:kms",
+            "https://example.com",
+            "aws:SecureTransport",
+            "Fn::GetAtt",
+            "日本語",
+            "a b",
+        ] {
+            assert!(plain_ok(ok), "{ok}");
+        }
+        for bad in [
+            "*",
+            "s3:*",
+            "false",
+            "Yes",
+            "2012-10-17",
+            "90",
+            "${A.Arn}/*",
+            "a: b",
+            "a #b",
+            "",
+            " a",
+            "-a",
+            "a,b",
+            "~",
+            ".5",
+        ] {
+            assert!(!plain_ok(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn quoting() {
+        let st = |v: &Ins, q: Quote| {
+            let mut out = Out::new();
+            scalar(&mut out, v, q);
+            let e = out.into_edit(Span::empty(0));
+            (e.text, e.snippet)
+        };
+        assert_eq!(st(&Ins::str("*"), Quote::Auto).0, "\"*\"");
+        assert_eq!(st(&Ins::str("it's"), Quote::Single).0, "'it''s'");
+        assert_eq!(st(&Ins::Bool(true), Quote::Double).0, "\"true\"");
+        assert_eq!(st(&Ins::Bool(true), Quote::Auto).0, "true");
+        assert_eq!(st(&Ins::str("a\"b\n"), Quote::Auto).0, "\"a\\\"b\\n\"");
+        assert_eq!(
+            st(&Ins::placeholder(2, "90"), Quote::Auto),
+            ("90".into(), Some("${2:90}".into()))
+        );
+        assert_eq!(
+            st(&Ins::placeholder(1, "a}b: c"), Quote::Auto),
+            ("\"a}b: c\"".into(), Some("\"${1:a\\}b: c}\"".into()))
+        );
+    }
+}
