@@ -3,8 +3,12 @@
 //! See `docs/architecture.md` for the bird's-eye view.
 pub mod analysis;
 pub mod cfn;
+pub mod cli;
+pub mod config;
+pub mod docs;
 pub mod fix;
 pub mod model;
+pub mod project;
 pub mod rules;
 pub mod settings;
 pub mod suppress;

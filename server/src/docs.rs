@@ -1,0 +1,184 @@
+//! Rule documentation, rendered once: the same Markdown feeds
+//! `bucketguard rule ID`, SARIF help text, the generated `docs/rules.md`
+//! and (later) hover.
+
+use crate::rules::{FixAvailability, Rule};
+use std::fmt::Write as _;
+
+/// The project's home page (SARIF `informationUri`).
+pub const PROJECT_URL: &str = "https://github.com/bucketguard/bucketguard";
+
+/// Where the generated rule reference lives, relative to the repository.
+pub const RULES_DOC_PATH: &str = "docs/rules.md";
+
+/// The link to a rule's section in the rule reference.
+pub fn rule_url(rule: &Rule) -> String {
+    format!("{PROJECT_URL}/blob/main/{RULES_DOC_PATH}#{}", anchor(rule))
+}
+
+/// The GitHub heading anchor of a rule's section (`s3-111-public-acl`).
+pub fn anchor(rule: &Rule) -> String {
+    format!("{}-{}", rule.id, rule.name)
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect()
+}
+
+/// A human description of a rule's fix availability.
+pub fn fix_label(fix: FixAvailability) -> &'static str {
+    match fix {
+        FixAvailability::None => "none",
+        FixAvailability::Safe => "safe (applied by `check --fix`)",
+        FixAvailability::NeedsInput => "needs input (offered in the editor)",
+        FixAvailability::Mixed => "safe or needs input, depending on the finding",
+    }
+}
+
+/// The metadata line under a rule's heading.
+pub fn metadata_line(rule: &Rule) -> String {
+    format!(
+        "Group: {} · Default severity: {} · Fix: {}",
+        rule.group,
+        rule.severity.as_str(),
+        fix_label(rule.fix)
+    )
+}
+
+/// A rule's documentation as Markdown: `# S3-111: public-acl`, the metadata
+/// line, then the rule's own text.
+pub fn rule_markdown(rule: &Rule) -> String {
+    let mut out = format!("# {}: {}\n\n{}\n", rule.id, rule.name, metadata_line(rule));
+    let doc = rule.doc.trim();
+    if !doc.is_empty() {
+        out.push('\n');
+        out.push_str(doc);
+        out.push('\n');
+    }
+    out
+}
+
+/// The text of the section headed `title` in a rule's doc (any heading
+/// level), without the heading; `None` when the doc has no such section.
+pub fn section<'a>(doc: &'a str, title: &str) -> Option<&'a str> {
+    let mut start = None;
+    let mut in_fence = false;
+    let mut pos = 0;
+    for line in doc.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+        } else if !in_fence && trimmed.starts_with('#') {
+            let heading = trimmed.trim_start_matches('#').trim();
+            if let Some(s) = start {
+                return Some(doc[s..pos].trim());
+            }
+            if heading.eq_ignore_ascii_case(title) {
+                start = Some(pos + line.len());
+            }
+        }
+        pos += line.len();
+    }
+    start.map(|s| doc[s..].trim())
+}
+
+/// Add one `#` to every Markdown heading outside fenced code blocks.
+pub fn demote_headings(md: &str) -> String {
+    let mut out = String::with_capacity(md.len() + 64);
+    let mut in_fence = false;
+    for line in md.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+        } else if !in_fence && line.starts_with('#') {
+            out.push('#');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// The whole rule reference, `docs/rules.md`: a table of every rule, then
+/// each rule's documentation.
+pub fn catalog_markdown(rules: &[&Rule]) -> String {
+    let mut out = String::new();
+    out.push_str("# Rules\n\n");
+    out.push_str(
+        "<!-- Generated from the rule registry by `UPDATE_DOCS=1 cargo test --test docs_sync`; do not edit. -->\n\n",
+    );
+    if rules.is_empty() {
+        out.push_str("No rules yet.\n");
+        return out;
+    }
+    out.push_str("| Id | Name | Group | Severity | Fix | What it flags |\n");
+    out.push_str("| --- | --- | --- | --- | --- | --- |\n");
+    for r in rules {
+        let _ = writeln!(
+            out,
+            "| [{}](#{}) | `{}` | {} | {} | {} | {} |",
+            r.id,
+            anchor(r),
+            r.name,
+            r.group,
+            r.severity.as_str(),
+            r.fix.as_str(),
+            r.summary.replace('|', "\\|")
+        );
+    }
+    for r in rules {
+        out.push('\n');
+        out.push_str(&demote_headings(&rule_markdown(r)));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Model;
+    use crate::rules::{Severity, Sink};
+
+    fn noop(_: &Model, _: &mut Sink) {}
+
+    static RULE: Rule = Rule {
+        id: "S3-111",
+        name: "public-acl",
+        group: "Public access",
+        severity: Severity::Error,
+        fix: FixAvailability::Safe,
+        summary: "a bucket grants public access | via ACL",
+        doc: "## What it does\nFlags public ACLs.\n\n## Example\n```yaml\n# a comment\nAccessControl: PublicRead\n```\n## Fix safety\nSafe.\n",
+        check: noop,
+    };
+
+    #[test]
+    fn renders_heading_metadata_and_doc() {
+        let md = rule_markdown(&RULE);
+        assert!(md.starts_with(
+            "# S3-111: public-acl\n\nGroup: Public access · Default severity: error · Fix: safe"
+        ));
+        assert!(md.contains("## What it does\nFlags public ACLs."));
+    }
+
+    #[test]
+    fn finds_sections_outside_fences() {
+        assert_eq!(
+            section(RULE.doc, "What it does"),
+            Some("Flags public ACLs.")
+        );
+        assert_eq!(section(RULE.doc, "fix safety"), Some("Safe."));
+        assert_eq!(section(RULE.doc, "a comment"), None);
+        assert_eq!(section(RULE.doc, "References"), None);
+    }
+
+    #[test]
+    fn catalog_demotes_headings_but_not_yaml_comments() {
+        let md = catalog_markdown(&[&RULE]);
+        assert!(md.contains("\n## S3-111: public-acl\n"));
+        assert!(md.contains("\n### What it does\n"));
+        assert!(md.contains("\n# a comment\n"));
+        assert!(md.contains("| [S3-111](#s3-111-public-acl) | `public-acl` |"));
+        assert!(md.contains("public access \\| via ACL"));
+        assert_eq!(anchor(&RULE), "s3-111-public-acl");
+    }
+}

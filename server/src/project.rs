@@ -1,0 +1,189 @@
+//! Finding and loading the config file that governs a path: the nearest
+//! `bucketguard.toml` or `.bucketguard.toml` in the file's folder or any
+//! folder above it. Shared by `check` and the language server, so the
+//! editor and CI read the same settings.
+//!
+//! This module does file I/O; [`crate::config`] does the parsing.
+
+use crate::config::{self, Config, ConfigError};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use thiserror::Error;
+
+/// A config file that could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ProjectError {
+    #[error("cannot read {path}: {message}")]
+    Io { path: PathBuf, message: String },
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+}
+
+/// A config file and where it lives.
+#[derive(Debug, Clone)]
+pub struct LoadedConfig {
+    /// The config file.
+    pub path: PathBuf,
+    /// Its folder: `exclude` globs are relative to it.
+    pub root: PathBuf,
+    pub config: Config,
+}
+
+impl LoadedConfig {
+    /// True when `path` (absolute, or relative to the current folder) is
+    /// below this config's folder and matches one of its `exclude` globs.
+    pub fn excludes(&self, path: &Path) -> bool {
+        let abs = absolute(path);
+        match abs.strip_prefix(&self.root) {
+            Ok(rel) if !rel.as_os_str().is_empty() => self.config.is_excluded(rel),
+            _ => false,
+        }
+    }
+}
+
+/// Read and parse one config file.
+pub fn load(path: &Path) -> Result<LoadedConfig, ProjectError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ProjectError::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let config = config::parse(&path.display().to_string(), &text)?;
+    let abs = absolute(path);
+    let root = abs
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("/"));
+    Ok(LoadedConfig {
+        path: path.to_path_buf(),
+        root,
+        config,
+    })
+}
+
+type Lookup = Result<Option<Arc<LoadedConfig>>, ProjectError>;
+
+/// Config discovery with a cache keyed by folder. Cheap to share between
+/// threads.
+#[derive(Debug, Default)]
+pub struct ConfigCache {
+    by_dir: Mutex<HashMap<PathBuf, Lookup>>,
+}
+
+impl ConfigCache {
+    pub fn new() -> ConfigCache {
+        ConfigCache::default()
+    }
+
+    /// The config governing the file at `file`.
+    pub fn for_file(&self, file: &Path) -> Lookup {
+        let abs = absolute(file);
+        match abs.parent() {
+            Some(dir) => self.for_dir(dir),
+            None => Ok(None),
+        }
+    }
+
+    /// The config governing files in the folder `dir`: the nearest config
+    /// file in `dir` or above; `bucketguard.toml` wins over
+    /// `.bucketguard.toml` in the same folder.
+    pub fn for_dir(&self, dir: &Path) -> Lookup {
+        let dir = absolute(dir);
+        let mut visited: Vec<PathBuf> = Vec::new();
+        let mut found: Option<Lookup> = None;
+        for d in dir.ancestors() {
+            if let Some(hit) = self.cached(d) {
+                found = Some(hit);
+                break;
+            }
+            visited.push(d.to_path_buf());
+            if let Some(file) = config::FILE_NAMES
+                .iter()
+                .map(|n| d.join(n))
+                .find(|p| p.is_file())
+            {
+                found = Some(load(&file).map(|c| Some(Arc::new(c))));
+                break;
+            }
+        }
+        let result = found.unwrap_or(Ok(None));
+        if let Ok(mut map) = self.by_dir.lock() {
+            for d in visited {
+                map.insert(d, result.clone());
+            }
+        }
+        result
+    }
+
+    /// Forget everything, e.g. after a config file changed.
+    pub fn clear(&self) {
+        if let Ok(mut map) = self.by_dir.lock() {
+            map.clear();
+        }
+    }
+
+    fn cached(&self, dir: &Path) -> Option<Lookup> {
+        self.by_dir.lock().ok()?.get(dir).cloned()
+    }
+}
+
+/// `path` made absolute against the current folder, without resolving
+/// symbolic links; `.` and `..` components are removed lexically.
+pub fn absolute(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_config_wins_and_is_cached() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("a/b/c")).unwrap();
+        std::fs::write(root.join("bucketguard.toml"), "exclude = [\"x\"]\n").unwrap();
+        std::fs::write(root.join("a/b/.bucketguard.toml"), "exclude = [\"y\"]\n").unwrap();
+        let cache = ConfigCache::new();
+        let c = cache.for_file(&root.join("a/b/c/t.yaml")).unwrap().unwrap();
+        assert_eq!(c.config.exclude, vec!["y".to_string()]);
+        assert_eq!(c.root, absolute(&root.join("a/b")));
+        assert!(c.excludes(&root.join("a/b/c/y/t.yaml")));
+        assert!(!c.excludes(&root.join("a/t.yaml")));
+        let c = cache.for_file(&root.join("a/t.yaml")).unwrap().unwrap();
+        assert_eq!(c.config.exclude, vec!["x".to_string()]);
+        // cached: removing the file does not change the answer until cleared
+        std::fs::remove_file(root.join("a/b/.bucketguard.toml")).unwrap();
+        let c = cache.for_dir(&root.join("a/b/c")).unwrap().unwrap();
+        assert_eq!(c.config.exclude, vec!["y".to_string()]);
+        cache.clear();
+        let c = cache.for_dir(&root.join("a/b/c")).unwrap().unwrap();
+        assert_eq!(c.config.exclude, vec!["x".to_string()]);
+    }
+
+    #[test]
+    fn broken_config_is_an_error() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("bucketguard.toml"), "nope = 1\n").unwrap();
+        let cache = ConfigCache::new();
+        let e = cache.for_dir(tmp.path()).unwrap_err();
+        assert!(e.to_string().contains(":1: `nope`: unknown key"), "{e}");
+    }
+
+    #[test]
+    fn absolute_is_lexical() {
+        let p = absolute(Path::new("/a/./b/../c"));
+        assert_eq!(p, PathBuf::from("/a/c"));
+    }
+}
