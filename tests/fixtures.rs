@@ -20,7 +20,8 @@
 
 mod common;
 
-use bucketguard::analysis::{Diagnostic, SYNTAX_ERROR};
+use bucketguard::analysis::{self, Diagnostic, SYNTAX_ERROR};
+use bucketguard::settings::Settings;
 use bucketguard::fix::apply_edits;
 use bucketguard::rules;
 use bucketguard::text::{Encoding, LineIndex};
@@ -124,6 +125,31 @@ fn relevant<'a>(folder: &str, diags: &'a [Diagnostic]) -> Vec<&'a Diagnostic> {
         .collect()
 }
 
+/// The rule selection of a fixture: all rules, unless its first line (YAML)
+/// or its `.expected` sidecar (JSON) says `select=ID,ID,...` (YAML: after `# fixture: `).
+fn settings_for(path: &Path, text: &str) -> Settings {
+    let directive = if path.extension().and_then(|e| e.to_str()) == Some("json") {
+        sidecar(path).and_then(|t| t.lines().find_map(|l| l.trim().strip_prefix("select=").map(str::to_string)))
+    } else {
+        text.lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# fixture: select="))
+            .map(str::to_string)
+    };
+    Settings {
+        select: directive.map(|d| d.split(',').map(|s| s.trim().to_string()).collect()),
+        ..Settings::default()
+    }
+}
+
+fn sidecar(path: &Path) -> Option<String> {
+    let exp = path.with_file_name(format!(
+        "{}.expected",
+        path.file_name().and_then(|s| s.to_str()).unwrap_or_default()
+    ));
+    std::fs::read_to_string(exp).ok()
+}
+
 /// Identity of a finding that survives edits elsewhere in the file.
 fn key(d: &Diagnostic) -> (String, Option<String>, String) {
     (d.code.clone(), d.resource.clone(), d.message.clone())
@@ -134,6 +160,7 @@ fn check_fixes(
     name: &str,
     text: &str,
     diags: &[Diagnostic],
+    settings: &Settings,
     folder: &str,
     verified: &mut BTreeSet<(String, bool)>,
 ) -> Vec<String> {
@@ -156,7 +183,7 @@ fn check_fixes(
                 d.code
             ));
         }
-        let after = analyze(name, &fixed);
+        let after = analysis::analyze(name, &fixed, settings).diagnostics;
         if after.iter().any(|a| a.code == SYNTAX_ERROR) {
             errors.push(format!(
                 "{name}: fix for {} breaks the syntax:\n{fixed}",
@@ -206,7 +233,8 @@ fn cloudformation_fixtures() {
             .replace('\\', "/");
         let folder = rel.split('/').next().unwrap_or_default().to_string();
         let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{rel}: {e}"));
-        let diags = analyze(&rel, &text);
+        let settings = settings_for(path, &text);
+        let diags = analysis::analyze(&rel, &text, &settings).diagnostics;
         let rel_diags = relevant(&folder, &diags);
         let file_name = rel.rsplit('/').next().unwrap_or_default();
         if rules::find(&folder).is_some() {
@@ -273,7 +301,7 @@ fn cloudformation_fixtures() {
                     .unwrap_or_default()
             ));
         }
-        errors.extend(check_fixes(&rel, &text, &diags, &folder, &mut verified));
+        errors.extend(check_fixes(&rel, &text, &diags, &settings, &folder, &mut verified));
     }
 
     // Every rule has a folder with a failing case that fires and a passing case.

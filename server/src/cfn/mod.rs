@@ -1104,7 +1104,8 @@ impl Template {
                 kind: kind.to_string(),
                 kind_span: type_node.span,
             };
-            let props = e.value.get("Properties");
+            // `Properties:` with nothing after it is the same as no properties.
+            let props = e.value.get("Properties").filter(|p| !p.is_null());
             if let Some(ignore) = e
                 .value
                 .get("Metadata")
