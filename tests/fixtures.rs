@@ -21,9 +21,9 @@
 mod common;
 
 use bucketguard::analysis::{self, Diagnostic, SYNTAX_ERROR};
-use bucketguard::settings::Settings;
 use bucketguard::fix::apply_edits;
 use bucketguard::rules;
+use bucketguard::settings::Settings;
 use bucketguard::text::{Encoding, LineIndex};
 use common::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -102,17 +102,11 @@ fn yaml_actual(text: &str, diags: &[&Diagnostic]) -> Vec<(usize, usize, usize, S
 }
 
 fn json_expectations(path: &Path) -> Vec<String> {
-    let exp = path.with_file_name(format!(
-        "{}.expected",
-        path.file_name()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default()
-    ));
     let text =
-        std::fs::read_to_string(&exp).unwrap_or_else(|_| panic!("missing {}", exp.display()));
+        sidecar(path).unwrap_or_else(|| panic!("missing the .expected file of {}", path.display()));
     text.lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty())
+        .filter(|l| !l.is_empty() && !l.starts_with("select="))
         .map(str::to_string)
         .collect()
 }
@@ -129,7 +123,10 @@ fn relevant<'a>(folder: &str, diags: &'a [Diagnostic]) -> Vec<&'a Diagnostic> {
 /// or its `.expected` sidecar (JSON) says `select=ID,ID,...` (YAML: after `# fixture: `).
 fn settings_for(path: &Path, text: &str) -> Settings {
     let directive = if path.extension().and_then(|e| e.to_str()) == Some("json") {
-        sidecar(path).and_then(|t| t.lines().find_map(|l| l.trim().strip_prefix("select=").map(str::to_string)))
+        sidecar(path).and_then(|t| {
+            t.lines()
+                .find_map(|l| l.trim().strip_prefix("select=").map(str::to_string))
+        })
     } else {
         text.lines()
             .next()
@@ -145,7 +142,9 @@ fn settings_for(path: &Path, text: &str) -> Settings {
 fn sidecar(path: &Path) -> Option<String> {
     let exp = path.with_file_name(format!(
         "{}.expected",
-        path.file_name().and_then(|s| s.to_str()).unwrap_or_default()
+        path.file_name()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
     ));
     std::fs::read_to_string(exp).ok()
 }
@@ -301,7 +300,14 @@ fn cloudformation_fixtures() {
                     .unwrap_or_default()
             ));
         }
-        errors.extend(check_fixes(&rel, &text, &diags, &settings, &folder, &mut verified));
+        errors.extend(check_fixes(
+            &rel,
+            &text,
+            &diags,
+            &settings,
+            &folder,
+            &mut verified,
+        ));
     }
 
     // Every rule has a folder with a failing case that fires and a passing case.
