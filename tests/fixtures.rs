@@ -33,11 +33,7 @@ use std::path::Path;
 /// SSE-S3 encryption (S3-301) makes "not KMS" (S3-302) relevant, enabling
 /// versioning (S3-501) makes "noncurrent versions unbounded" (S3-505)
 /// relevant. These follow-ups are allowed to appear after a fix.
-const FOLLOW_UPS: &[(&str, &str)] = &[
-    ("S3-301", "S3-302"),
-    ("S3-501", "S3-505"),
-    ("S3-507", "S3-508"),
-];
+const FOLLOW_UPS: &[(&str, &str)] = &[("S3-301", "S3-302"), ("S3-501", "S3-505")];
 
 /// A YAML marker line: `#`, spaces, carets, a code.
 fn parse_marker(line: &str) -> Option<(usize, usize, String)> {

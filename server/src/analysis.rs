@@ -148,6 +148,7 @@ pub fn analyze_as(kind: FileKind, text: &str, settings: &Settings) -> Analysis {
         .collect();
 
     let mut diagnostics = Vec::new();
+    let mut renderer = None;
     for f in findings {
         let mut suppressed = false;
         for (i, s) in suppressions.iter().enumerate() {
@@ -168,7 +169,8 @@ pub fn analyze_as(kind: FileKind, text: &str, settings: &Settings) -> Analysis {
             continue;
         }
         let fix = f.fix.as_ref().and_then(|s| {
-            fix::cfn::render(text, &doc, &template, &s.intent).map(|edits| Fix {
+            let renderer = renderer.get_or_insert_with(|| fix::cfn::Renderer::new(text, &doc));
+            renderer.render(&s.intent).map(|edits| Fix {
                 title: s.title.clone(),
                 applicability: s.applicability,
                 edits,

@@ -17,6 +17,7 @@ use crate::cfn::Template;
 use crate::model::PabFlag;
 use crate::syntax::{Document, Node};
 use crate::text::Span;
+use std::collections::HashMap;
 
 /// Placeholder defaults the user is expected to replace.
 pub const KMS_KEY_PLACEHOLDER: &str = "alias/s3-bucket-key";
@@ -24,29 +25,58 @@ pub const LOG_BUCKET_PLACEHOLDER: &str = "access-logs-bucket";
 pub const ORIGIN_PLACEHOLDER: &str = "https://example.com";
 pub const VPC_PLACEHOLDER: &str = "vpc-0123456789abcdef0";
 
-/// Render `intent` as text edits on `doc` (whose text is `text`).
-/// `None` when the fix cannot be rendered safely here, or when there is
-/// nothing to change.
+/// Renders fix intents for one document. Everything that depends only on
+/// the document (its style, the text copied by aliases, the resource
+/// index) is worked out once here, so rendering the fixes of thousands of
+/// findings stays cheap.
+pub struct Renderer<'a> {
+    text: &'a str,
+    doc: &'a Document,
+    tpl: Option<Tpl<'a>>,
+    ctx: edit::Context,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(text: &'a str, doc: &'a Document) -> Renderer<'a> {
+        Renderer {
+            text,
+            doc,
+            // A file with syntax errors gets no fixes.
+            tpl: doc
+                .root
+                .as_ref()
+                .filter(|_| doc.errors.is_empty())
+                .map(Tpl::new),
+            ctx: edit::Context::new(text, doc),
+        }
+    }
+
+    /// Render `intent` as text edits. `None` when the fix cannot be
+    /// rendered safely here, or when there is nothing to change.
+    pub fn render(&self, intent: &FixIntent) -> Option<Vec<Edit>> {
+        let tpl = self.tpl.as_ref()?;
+        let mut ops = Vec::new();
+        lower(tpl, intent, &mut ops)?;
+        if ops.is_empty() {
+            return None;
+        }
+        edit::render_ops(self.text, self.doc, &self.ctx, &ops)
+    }
+}
+
+/// Render `intent` as text edits on `doc` (whose text is `text`): a
+/// one-off [`Renderer`].
 pub fn render(
     text: &str,
     doc: &Document,
     _template: &Template,
     intent: &FixIntent,
 ) -> Option<Vec<Edit>> {
-    if !doc.errors.is_empty() {
-        return None;
-    }
-    let root = doc.root.as_ref()?;
-    let mut ops = Vec::new();
-    lower(root, intent, &mut ops)?;
-    if ops.is_empty() {
-        return None;
-    }
-    edit::render_ops(text, doc, &ops)
+    Renderer::new(text, doc).render(intent)
 }
 
 /// Lower `intent` to tree operations on the template rooted at `root`.
-fn lower<'a>(root: &'a Node, intent: &FixIntent, ops: &mut Vec<Op<'a>>) -> Option<()> {
+fn lower<'a>(root: &'a Tpl<'a>, intent: &FixIntent, ops: &mut Vec<Op<'a>>) -> Option<()> {
     use FixIntent::*;
     match intent {
         AddPublicAccessBlock { resource } => {
@@ -332,7 +362,7 @@ fn tls_statement(bucket: &str) -> Ins {
 }
 
 fn tls_deny<'a>(
-    root: &'a Node,
+    root: &'a Tpl<'a>,
     bucket: &str,
     policy: Option<&str>,
     ops: &mut Vec<Op<'a>>,
@@ -376,7 +406,7 @@ fn tls_deny<'a>(
 }
 
 /// `base`, or `base2`, `base3`... whichever names no resource or parameter.
-fn unique_id(root: &Node, base: &str) -> String {
+fn unique_id(root: &Tpl<'_>, base: &str) -> String {
     let taken = |id: &str| {
         ["Resources", "Parameters"].iter().any(|s| {
             root.get(s)
@@ -396,7 +426,11 @@ fn unique_id(root: &Node, base: &str) -> String {
     }
 }
 
-fn enforce_bucket_owner<'a>(root: &'a Node, resource: &str, ops: &mut Vec<Op<'a>>) -> Option<()> {
+fn enforce_bucket_owner<'a>(
+    root: &'a Tpl<'a>,
+    resource: &str,
+    ops: &mut Vec<Op<'a>>,
+) -> Option<()> {
     let existing = resource_node(root, resource)
         .and_then(|(_, _, r)| r.get("Properties"))
         .and_then(|p| p.get("OwnershipControls"))
@@ -431,7 +465,7 @@ fn replace<'a>(node: &'a Node, value: Ins, ops: &mut Vec<Op<'a>>) -> Option<()> 
 
 /// Make `Resources.<resource>.Properties` hold `entries`.
 fn props<'a>(
-    root: &'a Node,
+    root: &'a Tpl<'a>,
     resource: &str,
     entries: Vec<(&str, Ins)>,
     mode: Mode,
@@ -448,25 +482,53 @@ fn props<'a>(
     set(res, vec![("Properties".to_string(), props)], mode, ops)
 }
 
+/// The template's root with its resources indexed by logical id.
+pub(crate) struct Tpl<'a> {
+    root: &'a Node,
+    resources: Option<&'a Node>,
+    /// Logical id -> position in `Resources`; `None` for a repeated id.
+    by_id: HashMap<&'a str, Option<usize>>,
+}
+
+impl<'a> Tpl<'a> {
+    fn new(root: &'a Node) -> Tpl<'a> {
+        let resources = Some(root)
+            .filter(|r| is_plain_mapping(r))
+            .and_then(|r| single(r, "Resources"))
+            .filter(|r| is_plain_mapping(r));
+        let mut by_id: HashMap<&str, Option<usize>> = HashMap::new();
+        for (i, e) in resources
+            .map(Node::entries)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+        {
+            by_id
+                .entry(e.key.as_str())
+                .and_modify(|v| *v = None)
+                .or_insert(Some(i));
+        }
+        Tpl {
+            root,
+            resources,
+            by_id,
+        }
+    }
+}
+
+impl std::ops::Deref for Tpl<'_> {
+    type Target = Node;
+    fn deref(&self) -> &Node {
+        self.root
+    }
+}
+
 /// The `Resources` mapping, the index of resource `id` in it, and its value.
-fn resource_node<'a>(root: &'a Node, id: &str) -> Option<(&'a Node, usize, &'a Node)> {
-    if !is_plain_mapping(root) {
-        return None;
-    }
-    let resources = single(root, "Resources")?;
-    if !is_plain_mapping(resources) {
-        return None;
-    }
-    let mut found = resources
-        .entries()
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.key == id);
-    let (index, entry) = found.next()?;
-    if found.next().is_some() || !is_plain_mapping(&entry.value) {
-        return None;
-    }
-    Some((resources, index, &entry.value))
+fn resource_node<'a>(t: &'a Tpl<'a>, id: &str) -> Option<(&'a Node, usize, &'a Node)> {
+    let resources = t.resources?;
+    let index = (*t.by_id.get(id)?)?;
+    let entry = resources.entries().get(index)?;
+    is_plain_mapping(&entry.value).then_some((resources, index, &entry.value))
 }
 
 /// The value of `key` when it appears exactly once.
@@ -476,43 +538,47 @@ fn single<'a>(map: &'a Node, key: &str) -> Option<&'a Node> {
     it.next().is_none().then_some(&e.value)
 }
 
-/// The node written at `span` that satisfies `pred`; `None` when there is
-/// none or when an alias copies it.
+/// The node written at `span` that satisfies `pred`, found by descending
+/// only into nodes whose text contains `span`. Copies made by aliases carry
+/// the anchor's spans and are skipped; text they copy is refused later.
 fn find_node(root: &Node, span: Span, pred: fn(&Node) -> bool) -> Option<&Node> {
-    let mut found = Vec::new();
-    walk(root, &mut |n| {
-        if (n.span == span || n.full_span() == span) && pred(n) {
-            found.push(n);
+    let mut node = root;
+    'descend: loop {
+        if (node.span == span || node.full_span() == span) && pred(node) {
+            return Some(node);
         }
-    });
-    if found.iter().any(|n| n.from_alias) {
+        for child in children(node) {
+            if !child.from_alias && child.full_span().contains_span(span) {
+                node = child;
+                continue 'descend;
+            }
+        }
         return None;
     }
-    found.first().copied()
 }
 
 /// The mapping holding the entry whose value is written at `span`, and that value.
 fn find_entry_value(root: &Node, span: Span) -> Option<(&Node, &Node)> {
-    let mut found = Vec::new();
-    walk(root, &mut |n| {
-        for e in n.entries() {
-            if e.value.span == span || e.value.full_span() == span {
-                found.push((n, &e.value));
+    let mut node = root;
+    'descend: loop {
+        for e in node.entries() {
+            if !e.value.from_alias && (e.value.span == span || e.value.full_span() == span) {
+                return Some((node, &e.value));
             }
         }
-    });
-    if found.iter().any(|(m, v)| m.from_alias || v.from_alias) {
+        for child in children(node) {
+            if !child.from_alias && child.full_span().contains_span(span) {
+                node = child;
+                continue 'descend;
+            }
+        }
         return None;
     }
-    found.first().copied()
 }
 
-fn walk<'a>(node: &'a Node, f: &mut dyn FnMut(&'a Node)) {
-    f(node);
-    for e in node.entries() {
-        walk(&e.value, f);
-    }
-    for i in node.items() {
-        walk(i, f);
-    }
+fn children(node: &Node) -> impl Iterator<Item = &Node> {
+    node.entries()
+        .iter()
+        .map(|e| &e.value)
+        .chain(node.items().iter())
 }

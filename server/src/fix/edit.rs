@@ -52,7 +52,7 @@ impl Out {
     /// Literal text (escaped in the snippet).
     pub fn lit(&mut self, s: &str) {
         self.text.push_str(s);
-        self.snippet.push_str(&escape_snippet(s));
+        push_snippet_escaped(&mut self.snippet, s);
     }
     /// A tab stop `n` whose default text is `s` (already escaped for the format).
     pub fn placeholder(&mut self, n: u32, s: &str) {
@@ -78,13 +78,22 @@ impl Out {
 /// Escape `$`, `}` and `\` for LSP snippet syntax.
 pub(crate) fn escape_snippet(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    push_snippet_escaped(&mut out, s);
+    out
+}
+
+/// Append `s` to `out`, escaped for an LSP snippet.
+fn push_snippet_escaped(out: &mut String, s: &str) {
+    if !s.bytes().any(|b| matches!(b, b'$' | b'}' | b'\\')) {
+        out.push_str(s);
+        return;
+    }
     for c in s.chars() {
         if matches!(c, '$' | '}' | '\\') {
             out.push('\\');
         }
         out.push(c);
     }
-    out
 }
 
 /// The writing conventions of one document.
@@ -427,15 +436,40 @@ fn touches(a: Span, e: Span) -> bool {
     }
 }
 
+/// What rendering needs to know about a document, worked out once.
+pub(crate) struct Context {
+    pub style: Style,
+    /// Spans of the text that alias nodes were copied from.
+    pub aliased: Vec<Span>,
+    pub ok: bool,
+}
+
+impl Context {
+    pub fn new(text: &str, doc: &Document) -> Context {
+        let mut aliased = Vec::new();
+        if let Some(root) = &doc.root {
+            alias_spans(root, &mut aliased);
+        }
+        Context {
+            style: Style::detect(text, doc),
+            aliased,
+            ok: doc.errors.is_empty() && doc.root.is_some(),
+        }
+    }
+}
+
 /// Render `ops` as edits. `None` when one of them cannot be written safely.
-pub(crate) fn render_ops(text: &str, doc: &Document, ops: &[Op<'_>]) -> Option<Vec<Edit>> {
-    if !doc.errors.is_empty() {
+pub(crate) fn render_ops(
+    text: &str,
+    doc: &Document,
+    ctx: &Context,
+    ops: &[Op<'_>],
+) -> Option<Vec<Edit>> {
+    if !ctx.ok {
         return None;
     }
-    let root = doc.root.as_ref()?;
-    let style = Style::detect(text, doc);
-    let mut aliased = Vec::new();
-    alias_spans(root, &mut aliased);
+    let style = &ctx.style;
+    let aliased = &ctx.aliased;
     let mut edits = Vec::new();
     for op in ops {
         let target = match op {
@@ -447,8 +481,8 @@ pub(crate) fn render_ops(text: &str, doc: &Document, ops: &[Op<'_>]) -> Option<V
             return None;
         }
         let mut new = match style.format {
-            Format::Yaml => yaml_edit::render(text, doc, &style, op)?,
-            Format::Json => json_edit::render(text, &style, op)?,
+            Format::Yaml => yaml_edit::render(text, doc, style, op)?,
+            Format::Json => json_edit::render(text, style, op)?,
         };
         if new
             .iter()

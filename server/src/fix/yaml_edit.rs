@@ -406,21 +406,39 @@ pub(crate) fn plain_ok(s: &str) -> bool {
     if s.trim() != s || "-?:,[]{}#&*!|>'\"%@`".contains(first) {
         return false;
     }
-    if s.chars()
-        .any(|c| c.is_control() || ",[]{}#*&!|>'\"%@`\\".contains(c))
-    {
+    if s.chars().any(|c| {
+        c.is_control()
+            || matches!(
+                c,
+                ',' | '['
+                    | ']'
+                    | '{'
+                    | '}'
+                    | '#'
+                    | '*'
+                    | '&'
+                    | '!'
+                    | '|'
+                    | '>'
+                    | '\''
+                    | '"'
+                    | '%'
+                    | '@'
+                    | '`'
+                    | '\\'
+            )
+    }) {
         return false;
     }
     if s.contains(": ") || s.ends_with(':') {
         return false;
     }
-    let lower = s.to_ascii_lowercase();
-    if matches!(
-        lower.as_str(),
-        "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | "~"
-    ) || lower.starts_with(".inf")
-        || lower.starts_with(".nan")
-    {
+    let reserved = [
+        "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~",
+    ];
+    let starts =
+        |p: &str| s.len() >= p.len() && s.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+    if reserved.iter().any(|r| s.eq_ignore_ascii_case(r)) || starts(".inf") || starts(".nan") {
         return false;
     }
     let mut chars = s.chars();

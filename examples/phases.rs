@@ -1,0 +1,80 @@
+//! Times the phases of one analysis of the generated 250-bucket template.
+//! `cargo run --release --example phases`
+use bucketguard::*;
+use std::time::{Duration, Instant};
+
+fn best<T>(n: usize, mut f: impl FnMut() -> T) -> Duration {
+    (0..n)
+        .map(|_| {
+            let t = Instant::now();
+            std::hint::black_box(f());
+            t.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+fn main() {
+    let text = testgen::cfn_yaml(250);
+    let n = std::env::var("N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    println!(
+        "yaml-rust2 events only: {:?}",
+        best(n, || {
+            let mut p = yaml_rust2::parser::Parser::new_from_str(&text);
+            let mut count = 0usize;
+            while let Ok((ev, _)) = p.next_token() {
+                count += 1;
+                if ev == yaml_rust2::parser::Event::StreamEnd {
+                    break;
+                }
+            }
+            count
+        })
+    );
+    println!(
+        "parse: {:?}",
+        best(n, || syntax::parse(&text, syntax::Format::Yaml))
+    );
+    let doc = syntax::parse(&text, syntax::Format::Yaml);
+    println!("model: {:?}", best(n, || cfn::Template::build(&text, &doc)));
+    let Some(tpl) = cfn::Template::build(&text, &doc) else {
+        return;
+    };
+    let run_rules = || {
+        let mut out = Vec::new();
+        for r in rules::all() {
+            let mut sink = rules::Sink::new(r);
+            (r.check)(&tpl.model, &mut sink);
+            out.extend(sink.findings);
+        }
+        out
+    };
+    println!(
+        "rules: {:?} ({} findings)",
+        best(n, run_rules),
+        run_rules().len()
+    );
+    let findings = run_rules();
+    println!(
+        "fixes: {:?}",
+        best(n, || {
+            let r = fix::cfn::Renderer::new(&text, &doc);
+            findings
+                .iter()
+                .filter_map(|f| f.fix.as_ref())
+                .filter_map(|f| r.render(&f.intent))
+                .count()
+        })
+    );
+    println!(
+        "total: {:?}",
+        best(n, || analysis::analyze(
+            "x.yaml",
+            &text,
+            &settings::Settings::default()
+        ))
+    );
+}
