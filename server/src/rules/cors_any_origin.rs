@@ -1,9 +1,8 @@
 //! S3-601 cors-any-origin: a CORS rule lets every website call the bucket.
+use super::cors_util::{each_value, is_wildcard};
 use super::*;
 use crate::fix::{Applicability, FixIntent, NewValue};
 use crate::model::*;
-use crate::text::Span;
-use std::collections::HashSet;
 
 pub static RULE: Rule = Rule {
     id: "S3-601",
@@ -137,58 +136,53 @@ time. No fix is offered when the `*` comes from a parameter.
 const WRITE_METHODS: [&str; 3] = ["PUT", "POST", "DELETE"];
 
 fn check(model: &Model, sink: &mut Sink) {
-    for bucket in &model.buckets {
-        let mut seen: HashSet<Span> = HashSet::new();
-        for (rules, cw) in bucket.cors.values() {
-            for rule in rules {
-                let writes: Vec<&str> = WRITE_METHODS
-                    .iter()
-                    .copied()
-                    .filter(|m| {
-                        rule.value
-                            .methods
-                            .iter()
-                            .any(|i| i.value.str().is_some_and(|s| s.eq_ignore_ascii_case(m)))
-                    })
-                    .collect();
-                for origin in &rule.value.origins {
-                    let val = &origin.value;
-                    if val.str().map(str::trim) != Some("*") || !seen.insert(val.span) {
-                        continue;
-                    }
-                    let when = cw.and_all(&rule.when).and_all(&origin.when);
-                    let message = if writes.is_empty() {
-                        format!(
-                            "a CORS rule of bucket `{}` allows any origin{}{}, so every website can read from it in its visitors' browsers; list the origins that need access",
-                            bucket.res.id,
-                            val.describe_via(),
-                            when.describe()
-                        )
-                    } else {
-                        format!(
-                            "a CORS rule of bucket `{}` allows any origin to send {} requests{}{}, so any website can change objects through its visitors' browsers; list the origins that need access",
-                            bucket.res.id,
-                            writes.join("/"),
-                            val.describe_via(),
-                            when.describe()
-                        )
-                    };
-                    let finding = sink.report(val.span, &bucket.res.id, message);
-                    if !writes.is_empty() {
-                        finding.with_severity(Severity::Error);
-                    }
-                    if val.literal && val.via.is_none() {
-                        finding.with_fix(
-                            "Replace `*` with an allowed origin",
-                            Applicability::NeedsInput,
-                            FixIntent::ReplaceValue {
-                                span: val.span,
-                                value: NewValue::OriginPlaceholder,
-                            },
-                        );
-                    }
-                }
+    each_value(
+        model,
+        |r| &r.origins,
+        |bucket, rule, val, when| {
+            if !is_wildcard(val) {
+                return false;
             }
-        }
-    }
+            let writes: Vec<&str> = WRITE_METHODS
+                .iter()
+                .copied()
+                .filter(|m| {
+                    rule.methods
+                        .iter()
+                        .any(|i| i.value.str().is_some_and(|s| s.eq_ignore_ascii_case(m)))
+                })
+                .collect();
+            let message = if writes.is_empty() {
+                format!(
+                "a CORS rule of bucket `{}` allows any origin{}{}, so every website can read from it in its visitors' browsers; list the origins that need access",
+                bucket.res.id,
+                val.describe_via(),
+                when.describe()
+            )
+            } else {
+                format!(
+                "a CORS rule of bucket `{}` allows any origin to send {} requests{}{}, so any website can change objects through its visitors' browsers; list the origins that need access",
+                bucket.res.id,
+                writes.join("/"),
+                val.describe_via(),
+                when.describe()
+            )
+            };
+            let finding = sink.report(val.span, &bucket.res.id, message);
+            if !writes.is_empty() {
+                finding.with_severity(Severity::Error);
+            }
+            if val.literal && val.via.is_none() {
+                finding.with_fix(
+                    "Replace `*` with an allowed origin",
+                    Applicability::NeedsInput,
+                    FixIntent::ReplaceValue {
+                        span: val.span,
+                        value: NewValue::OriginPlaceholder,
+                    },
+                );
+            }
+            true
+        },
+    );
 }

@@ -1,8 +1,7 @@
 //! S3-604 cors-exposes-any-header: a CORS rule exposes every response header.
+use super::cors_util::{each_value, is_wildcard};
 use super::*;
 use crate::model::*;
-use crate::text::Span;
-use std::collections::HashSet;
 
 pub static RULE: Rule = Rule {
     id: "S3-604",
@@ -143,28 +142,24 @@ There is no quick fix: only you know which headers your pages read.
 "#;
 
 fn check(model: &Model, sink: &mut Sink) {
-    for bucket in &model.buckets {
-        let mut seen: HashSet<Span> = HashSet::new();
-        for (rules, cw) in bucket.cors.values() {
-            for rule in rules {
-                for header in &rule.value.exposed {
-                    let val = &header.value;
-                    if val.str().map(str::trim) != Some("*") || !seen.insert(val.span) {
-                        continue;
-                    }
-                    let when = cw.and_all(&rule.when).and_all(&header.when);
-                    sink.report(
-                        val.span,
-                        &bucket.res.id,
-                        format!(
-                            "a CORS rule of bucket `{}` exposes every response header to scripts of other origins{}{}; list only the headers your pages read",
-                            bucket.res.id,
-                            val.describe_via(),
-                            when.describe()
-                        ),
-                    );
-                }
+    each_value(
+        model,
+        |r| &r.exposed,
+        |bucket, _, val, when| {
+            if !is_wildcard(val) {
+                return false;
             }
-        }
-    }
+            sink.report(
+            val.span,
+            &bucket.res.id,
+            format!(
+                "a CORS rule of bucket `{}` exposes every response header to scripts of other origins{}{}; list only the headers your pages read",
+                bucket.res.id,
+                val.describe_via(),
+                when.describe()
+            ),
+        );
+            true
+        },
+    );
 }

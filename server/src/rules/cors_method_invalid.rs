@@ -1,8 +1,7 @@
 //! S3-603 cors-method-invalid: a CORS rule lists a method S3 does not accept.
+use super::cors_util::each_value;
 use super::*;
 use crate::model::*;
-use crate::text::Span;
-use std::collections::HashSet;
 
 pub static RULE: Rule = Rule {
     id: "S3-603",
@@ -137,36 +136,32 @@ There is no quick fix; completion offers the accepted methods. Preflight
 const METHODS: [&str; 5] = ["GET", "PUT", "HEAD", "POST", "DELETE"];
 
 fn check(model: &Model, sink: &mut Sink) {
-    for bucket in &model.buckets {
-        let mut seen: HashSet<Span> = HashSet::new();
-        for (rules, cw) in bucket.cors.values() {
-            for rule in rules {
-                for method in &rule.value.methods {
-                    let val = &method.value;
-                    let Some(m) = val.str() else { continue };
-                    if METHODS.contains(&m) || !seen.insert(val.span) {
-                        continue;
-                    }
-                    let hint = if METHODS.contains(&m.to_ascii_uppercase().as_str()) {
-                        format!("write it in upper case: `{}`", m.to_ascii_uppercase())
-                    } else {
-                        format!("use one of {}", METHODS.join(", "))
-                    };
-                    let when = cw.and_all(&rule.when).and_all(&method.when);
-                    sink.report(
-                        val.span,
-                        &bucket.res.id,
-                        format!(
-                            "a CORS rule of bucket `{}` allows method `{}`{}{}, which S3 does not accept; {}",
-                            bucket.res.id,
-                            m,
-                            val.describe_via(),
-                            when.describe(),
-                            hint
-                        ),
-                    );
-                }
+    each_value(
+        model,
+        |r| &r.methods,
+        |bucket, _, val, when| {
+            let Some(m) = val.str() else { return false };
+            if METHODS.contains(&m) {
+                return false;
             }
-        }
-    }
+            let hint = if METHODS.contains(&m.to_ascii_uppercase().as_str()) {
+                format!("write it in upper case: `{}`", m.to_ascii_uppercase())
+            } else {
+                format!("use one of {}", METHODS.join(", "))
+            };
+            sink.report(
+                val.span,
+                &bucket.res.id,
+                format!(
+                "a CORS rule of bucket `{}` allows method `{}`{}{}, which S3 does not accept; {}",
+                bucket.res.id,
+                m,
+                val.describe_via(),
+                when.describe(),
+                hint
+            ),
+            );
+            true
+        },
+    );
 }

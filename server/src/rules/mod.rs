@@ -16,6 +16,7 @@ mod cors_any_header;
 mod cors_any_origin;
 mod cors_exposes_any_header;
 mod cors_method_invalid;
+mod cors_util;
 mod encryption_not_configured;
 mod encryption_not_kms;
 mod hardcoded_credentials;
