@@ -8,6 +8,7 @@
 //! [`Lit::Unknown`], and rules never report an unknown value.
 
 use crate::text::Span;
+use std::collections::HashMap;
 
 /// One decision of a condition: `name` evaluated to `holds`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -565,7 +566,49 @@ impl Model {
         })
     }
 
+    /// Every bucket's access log destination, indexed for
+    /// [`LogDestinations::contains`]: the same answers as
+    /// [`Model::is_log_destination`] for all buckets in linear time.
+    pub fn log_destinations(&self) -> LogDestinations<'_> {
+        let mut d = LogDestinations::default();
+        for b in &self.buckets {
+            for (l, _) in b.logging.values() {
+                let (map, key) = match &l.destination_target {
+                    Some(Target::Resource(id)) => (&mut d.by_id, id),
+                    Some(Target::Name(n)) => (&mut d.by_name, n),
+                    Some(Target::Unknown) | None => continue,
+                };
+                map.entry(key).or_default().push(b.res.id.as_str());
+            }
+        }
+        d
+    }
+
     pub fn bucket(&self, id: &str) -> Option<&Bucket> {
         self.buckets.iter().find(|b| b.res.id == id)
+    }
+}
+
+/// The buckets that receive access logs, with the buckets sending them
+/// (see [`Model::log_destinations`]).
+#[derive(Debug, Default)]
+pub struct LogDestinations<'a> {
+    /// Destination resource id -> ids of the buckets logging to it.
+    by_id: HashMap<&'a str, Vec<&'a str>>,
+    /// Destination bucket name -> ids of the buckets logging to it.
+    by_name: HashMap<&'a str, Vec<&'a str>>,
+}
+
+impl LogDestinations<'_> {
+    /// True when another bucket sends its access logs to `bucket`.
+    pub fn contains(&self, bucket: &Bucket) -> bool {
+        let id = bucket.res.id.as_str();
+        let other =
+            |sources: Option<&Vec<&str>>| sources.is_some_and(|s| s.iter().any(|src| *src != id));
+        other(self.by_id.get(id))
+            || bucket
+                .name
+                .values()
+                .any(|(v, _)| v.str().is_some_and(|n| other(self.by_name.get(n))))
     }
 }
