@@ -49,7 +49,11 @@ pub(crate) struct Out {
 
 impl Out {
     pub fn new() -> Out {
-        Out::default()
+        Out {
+            // Room for a typical fix without regrowing.
+            text: String::with_capacity(256),
+            ..Out::default()
+        }
     }
     /// Literal text (escaped in the snippet).
     pub fn lit(&mut self, s: &str) {

@@ -410,7 +410,38 @@ pub(crate) fn plain_ok(s: &str) -> bool {
     let Some(first) = s.chars().next() else {
         return false;
     };
-    if s.trim() != s || "-?:,[]{}#&*!|>'\"%@`".contains(first) {
+    let reserved = [
+        "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~",
+    ];
+    // Fast path for the common case (property names, enum values): only
+    // ASCII letters and digits, where just the reserved words and a leading
+    // digit matter.
+    if s.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return !first.is_ascii_digit() && !reserved.iter().any(|r| s.eq_ignore_ascii_case(r));
+    }
+    if s.trim() != s
+        || matches!(
+            first,
+            '-' | '?'
+                | ':'
+                | ','
+                | '['
+                | ']'
+                | '{'
+                | '}'
+                | '#'
+                | '&'
+                | '*'
+                | '!'
+                | '|'
+                | '>'
+                | '\''
+                | '"'
+                | '%'
+                | '@'
+                | '`'
+        )
+    {
         return false;
     }
     if s.chars().any(|c| {
@@ -437,12 +468,10 @@ pub(crate) fn plain_ok(s: &str) -> bool {
     }) {
         return false;
     }
-    if s.contains(": ") || s.ends_with(':') {
+    // (A byte search: `str::contains` sets up a substring searcher per call.)
+    if s.as_bytes().windows(2).any(|w| w == b": ") || s.ends_with(':') {
         return false;
     }
-    let reserved = [
-        "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~",
-    ];
     let starts =
         |p: &str| s.len() >= p.len() && s.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
     if reserved.iter().any(|r| s.eq_ignore_ascii_case(r)) || starts(".inf") || starts(".nan") {
