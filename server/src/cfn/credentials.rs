@@ -20,7 +20,9 @@ pub fn scan(text: &str) -> Vec<Credential> {
     let mut i = 0;
     while i + 20 <= bytes.len() {
         let prefix = &bytes[i..i + 4];
-        if (prefix == b"AKIA" || prefix == b"ASIA")
+        // (The first-byte test keeps the common case to one comparison.)
+        if bytes[i] == b'A'
+            && (prefix == b"AKIA" || prefix == b"ASIA")
             && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
             && bytes[i + 4..i + 20].iter().all(|b| is_key_char(*b))
             && bytes.get(i + 20).is_none_or(|b| !b.is_ascii_alphanumeric())
