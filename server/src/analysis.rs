@@ -175,10 +175,10 @@ pub fn analyze_as(kind: FileKind, text: &str, settings: &Settings) -> Analysis {
         if suppressed {
             continue;
         }
-        let fix = f.fix.as_ref().and_then(|s| {
+        let fix = f.fix.and_then(|s| {
             let renderer = renderer.get_or_insert_with(|| fix::cfn::Renderer::new(text, &doc));
             renderer.render(&s.intent).map(|edits| Fix {
-                title: s.title.clone(),
+                title: s.title,
                 applicability: s.applicability,
                 edits,
             })

@@ -19,10 +19,17 @@ pub fn scan(text: &str) -> Vec<Credential> {
     let mut key_lines = Vec::new();
     let mut i = 0;
     while i + 20 <= bytes.len() {
+        // Jump to the next `A` (a fast byte search; `i` stays on a
+        // character boundary: it only moves past `A`s and ASCII keys).
+        let Some(k) = text.get(i..).and_then(|t| t.find('A')) else {
+            break;
+        };
+        i += k;
+        if i + 20 > bytes.len() {
+            break;
+        }
         let prefix = &bytes[i..i + 4];
-        // (The first-byte test keeps the common case to one comparison.)
-        if bytes[i] == b'A'
-            && (prefix == b"AKIA" || prefix == b"ASIA")
+        if (prefix == b"AKIA" || prefix == b"ASIA")
             && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
             && bytes[i + 4..i + 20].iter().all(|b| is_key_char(*b))
             && bytes.get(i + 20).is_none_or(|b| !b.is_ascii_alphanumeric())

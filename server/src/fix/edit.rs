@@ -9,6 +9,7 @@
 use super::{json_edit, yaml_edit, Edit, Ins};
 use crate::syntax::{Comment, Document, Format, Node, NodeKind};
 use crate::text::Span;
+use std::fmt::Write;
 
 /// One tree operation.
 #[derive(Debug, Clone)]
@@ -66,12 +67,12 @@ impl Out {
     pub fn placeholder(&mut self, n: u32, s: &str) {
         if !self.has_placeholder {
             self.has_placeholder = true;
+            self.snippet.reserve(self.text.capacity());
             push_snippet_escaped(&mut self.snippet, &self.text);
         }
         self.text.push_str(s);
-        self.snippet.push_str("${");
-        self.snippet.push_str(&n.to_string());
-        self.snippet.push(':');
+        // Writing to a String cannot fail.
+        let _ = write!(self.snippet, "${{{n}:");
         push_snippet_escaped(&mut self.snippet, s);
         self.snippet.push('}');
     }
