@@ -47,12 +47,18 @@ impl When {
         if self.0.is_empty() {
             return String::new();
         }
-        let parts: Vec<String> = self
-            .0
-            .iter()
-            .map(|c| format!("condition `{}` is {}", c.name, c.holds))
-            .collect();
-        format!(" (when {})", parts.join(" and "))
+        let mut out = String::from(" (when ");
+        for (i, c) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push_str(" and ");
+            }
+            out.push_str("condition `");
+            out.push_str(&c.name);
+            out.push_str("` is ");
+            out.push_str(if c.holds { "true" } else { "false" });
+        }
+        out.push(')');
+        out
     }
 }
 

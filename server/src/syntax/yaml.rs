@@ -291,7 +291,10 @@ fn mark_from_alias(node: &mut Node) {
 }
 
 fn tag_name(tag: &Tag) -> String {
-    format!("{}{}", tag.handle, tag.suffix)
+    let mut name = String::with_capacity(tag.handle.len() + tag.suffix.len());
+    name.push_str(&tag.handle);
+    name.push_str(&tag.suffix);
+    name
 }
 
 impl<'a> Builder<'a> {
