@@ -551,6 +551,29 @@ impl Model {
             .filter(move |p| p.kind == PolicyKind::Bucket && self.targets(&p.bucket, bucket))
     }
 
+    /// Bucket policies indexed by their target, for [`PolicyIndex::of`]:
+    /// the same answers as [`Model::policies_of`] for all buckets in
+    /// linear time.
+    pub fn policy_index(&self) -> PolicyIndex<'_> {
+        let mut index = PolicyIndex {
+            policies: &self.policies,
+            by_id: HashMap::new(),
+            by_name: HashMap::new(),
+        };
+        for (i, p) in self.policies.iter().enumerate() {
+            if p.kind != PolicyKind::Bucket {
+                continue;
+            }
+            let (map, key) = match &p.bucket {
+                Target::Resource(id) => (&mut index.by_id, id),
+                Target::Name(n) => (&mut index.by_name, n),
+                Target::Unknown => continue,
+            };
+            map.entry(key.as_str()).or_default().push(i);
+        }
+        index
+    }
+
     /// True when some bucket policy's target cannot be resolved: it may be
     /// attached to any bucket, so it silences "missing" findings it could satisfy.
     pub fn has_unresolved_policy(&self) -> bool {
@@ -616,5 +639,38 @@ impl LogDestinations<'_> {
                 .name
                 .values()
                 .any(|(v, _)| v.str().is_some_and(|n| other(self.by_name.get(n))))
+    }
+}
+
+/// Bucket policies by target (see [`Model::policy_index`]).
+#[derive(Debug)]
+pub struct PolicyIndex<'a> {
+    policies: &'a [Policy],
+    /// Target resource id -> positions in `policies`.
+    by_id: HashMap<&'a str, Vec<usize>>,
+    /// Target bucket name -> positions in `policies`.
+    by_name: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> PolicyIndex<'a> {
+    /// Bucket policies attached to `bucket`, in model order.
+    pub fn of(&self, bucket: &Bucket) -> Vec<&'a Policy> {
+        let mut at: Vec<usize> = self
+            .by_id
+            .get(bucket.res.id.as_str())
+            .into_iter()
+            .flatten()
+            .copied()
+            .collect();
+        for (v, _) in bucket.name.values() {
+            if let Some(found) = v.str().and_then(|n| self.by_name.get(n)) {
+                at.extend(found);
+            }
+        }
+        at.sort_unstable();
+        at.dedup();
+        at.into_iter()
+            .filter_map(|i| self.policies.get(i))
+            .collect()
     }
 }
