@@ -10,6 +10,7 @@ use crate::suppress::{self, Suppression};
 use crate::syntax::{self, Format};
 use crate::text::{LineIndex, Span};
 use serde::Serialize;
+use std::cell::OnceCell;
 
 /// Diagnostic code of a file that does not parse.
 pub const SYNTAX_ERROR: &str = "syntax-error";
@@ -119,7 +120,9 @@ pub fn analyze_as(kind: FileKind, text: &str, settings: &Settings) -> Analysis {
     let Some(template) = template else {
         return Analysis::default();
     };
-    let index = LineIndex::new(text);
+    // The line index is only needed to place suppressions: built on first use.
+    let index = OnceCell::new();
+    let line_index = || index.get_or_init(|| LineIndex::new(text));
 
     let mut findings = Vec::new();
     for rule in rules::all() {
@@ -138,7 +141,11 @@ pub fn analyze_as(kind: FileKind, text: &str, settings: &Settings) -> Analysis {
     }
 
     let comment_spans: Vec<Span> = doc.comments.iter().map(|c| c.span).collect();
-    let mut suppressions: Vec<Suppression> = suppress::from_comments(text, &index, &comment_spans);
+    let mut suppressions: Vec<Suppression> = if suppress::any_marker(text, &comment_spans) {
+        suppress::from_comments(text, line_index(), &comment_spans)
+    } else {
+        Vec::new()
+    };
     suppressions.extend(template.suppressions.iter().cloned());
     // used[i][j]: id j of suppression i matched a finding; for an id-less
     // suppression, slot 0 records any match.
@@ -152,7 +159,7 @@ pub fn analyze_as(kind: FileKind, text: &str, settings: &Settings) -> Analysis {
     for f in findings {
         let mut suppressed = false;
         for (i, s) in suppressions.iter().enumerate() {
-            if !s.covers(&index, f.rule, f.span, f.resource.as_deref()) {
+            if !s.covers(line_index(), f.rule, f.span, f.resource.as_deref()) {
                 continue;
             }
             suppressed = true;
@@ -168,10 +175,10 @@ pub fn analyze_as(kind: FileKind, text: &str, settings: &Settings) -> Analysis {
         if suppressed {
             continue;
         }
-        let fix = f.fix.as_ref().and_then(|s| {
+        let fix = f.fix.and_then(|s| {
             let renderer = renderer.get_or_insert_with(|| fix::cfn::Renderer::new(text, &doc));
             renderer.render(&s.intent).map(|edits| Fix {
-                title: s.title.clone(),
+                title: s.title,
                 applicability: s.applicability,
                 edits,
             })

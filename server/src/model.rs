@@ -8,6 +8,7 @@
 //! [`Lit::Unknown`], and rules never report an unknown value.
 
 use crate::text::Span;
+use std::collections::HashMap;
 
 /// One decision of a condition: `name` evaluated to `holds`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,12 +47,18 @@ impl When {
         if self.0.is_empty() {
             return String::new();
         }
-        let parts: Vec<String> = self
-            .0
-            .iter()
-            .map(|c| format!("condition `{}` is {}", c.name, c.holds))
-            .collect();
-        format!(" (when {})", parts.join(" and "))
+        let mut out = String::from(" (when ");
+        for (i, c) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push_str(" and ");
+            }
+            out.push_str("condition `");
+            out.push_str(&c.name);
+            out.push_str("` is ");
+            out.push_str(if c.holds { "true" } else { "false" });
+        }
+        out.push(')');
+        out
     }
 }
 
@@ -544,6 +551,29 @@ impl Model {
             .filter(move |p| p.kind == PolicyKind::Bucket && self.targets(&p.bucket, bucket))
     }
 
+    /// Bucket policies indexed by their target, for [`PolicyIndex::of`]:
+    /// the same answers as [`Model::policies_of`] for all buckets in
+    /// linear time.
+    pub fn policy_index(&self) -> PolicyIndex<'_> {
+        let mut index = PolicyIndex {
+            policies: &self.policies,
+            by_id: HashMap::new(),
+            by_name: HashMap::new(),
+        };
+        for (i, p) in self.policies.iter().enumerate() {
+            if p.kind != PolicyKind::Bucket {
+                continue;
+            }
+            let (map, key) = match &p.bucket {
+                Target::Resource(id) => (&mut index.by_id, id),
+                Target::Name(n) => (&mut index.by_name, n),
+                Target::Unknown => continue,
+            };
+            map.entry(key.as_str()).or_default().push(i);
+        }
+        index
+    }
+
     /// True when some bucket policy's target cannot be resolved: it may be
     /// attached to any bucket, so it silences "missing" findings it could satisfy.
     pub fn has_unresolved_policy(&self) -> bool {
@@ -565,7 +595,82 @@ impl Model {
         })
     }
 
+    /// Every bucket's access log destination, indexed for
+    /// [`LogDestinations::contains`]: the same answers as
+    /// [`Model::is_log_destination`] for all buckets in linear time.
+    pub fn log_destinations(&self) -> LogDestinations<'_> {
+        let mut d = LogDestinations::default();
+        for b in &self.buckets {
+            for (l, _) in b.logging.values() {
+                let (map, key) = match &l.destination_target {
+                    Some(Target::Resource(id)) => (&mut d.by_id, id),
+                    Some(Target::Name(n)) => (&mut d.by_name, n),
+                    Some(Target::Unknown) | None => continue,
+                };
+                map.entry(key).or_default().push(b.res.id.as_str());
+            }
+        }
+        d
+    }
+
     pub fn bucket(&self, id: &str) -> Option<&Bucket> {
         self.buckets.iter().find(|b| b.res.id == id)
+    }
+}
+
+/// The buckets that receive access logs, with the buckets sending them
+/// (see [`Model::log_destinations`]).
+#[derive(Debug, Default)]
+pub struct LogDestinations<'a> {
+    /// Destination resource id -> ids of the buckets logging to it.
+    by_id: HashMap<&'a str, Vec<&'a str>>,
+    /// Destination bucket name -> ids of the buckets logging to it.
+    by_name: HashMap<&'a str, Vec<&'a str>>,
+}
+
+impl LogDestinations<'_> {
+    /// True when another bucket sends its access logs to `bucket`.
+    pub fn contains(&self, bucket: &Bucket) -> bool {
+        let id = bucket.res.id.as_str();
+        let other =
+            |sources: Option<&Vec<&str>>| sources.is_some_and(|s| s.iter().any(|src| *src != id));
+        other(self.by_id.get(id))
+            || bucket
+                .name
+                .values()
+                .any(|(v, _)| v.str().is_some_and(|n| other(self.by_name.get(n))))
+    }
+}
+
+/// Bucket policies by target (see [`Model::policy_index`]).
+#[derive(Debug)]
+pub struct PolicyIndex<'a> {
+    policies: &'a [Policy],
+    /// Target resource id -> positions in `policies`.
+    by_id: HashMap<&'a str, Vec<usize>>,
+    /// Target bucket name -> positions in `policies`.
+    by_name: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> PolicyIndex<'a> {
+    /// Bucket policies attached to `bucket`, in model order.
+    pub fn of(&self, bucket: &Bucket) -> Vec<&'a Policy> {
+        let mut at: Vec<usize> = self
+            .by_id
+            .get(bucket.res.id.as_str())
+            .into_iter()
+            .flatten()
+            .copied()
+            .collect();
+        for (v, _) in bucket.name.values() {
+            if let Some(found) = v.str().and_then(|n| self.by_name.get(n)) {
+                at.extend(found);
+            }
+        }
+        at.sort_unstable();
+        at.dedup();
+        at.into_iter()
+            .filter_map(|i| self.policies.get(i))
+            .collect()
     }
 }

@@ -23,6 +23,15 @@ pub enum Scope {
 
 const MARKER: &str = "bucketguard:";
 
+/// True when some comment among `comments` mentions the suppression marker;
+/// when none does, [`from_comments`] finds nothing.
+pub fn any_marker(text: &str, comments: &[Span]) -> bool {
+    comments.iter().any(|c| {
+        text.get(c.start..c.end)
+            .is_some_and(|body| body.contains(MARKER))
+    })
+}
+
 /// Parse the suppression comments among `comments` (spans of `# ...`).
 pub fn from_comments(text: &str, index: &LineIndex, comments: &[Span]) -> Vec<Suppression> {
     let mut out = Vec::new();

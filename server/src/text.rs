@@ -67,6 +67,14 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
+        if !text.contains('\r') {
+            // The common case, with fast byte searches.
+            starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+            return LineIndex {
+                starts,
+                len: text.len(),
+            };
+        }
         let mut i = 0;
         while i < bytes.len() {
             match bytes[i] {

@@ -19,6 +19,15 @@ pub fn scan(text: &str) -> Vec<Credential> {
     let mut key_lines = Vec::new();
     let mut i = 0;
     while i + 20 <= bytes.len() {
+        // Jump to the next `A` (a fast byte search; `i` stays on a
+        // character boundary: it only moves past `A`s and ASCII keys).
+        let Some(k) = text.get(i..).and_then(|t| t.find('A')) else {
+            break;
+        };
+        i += k;
+        if i + 20 > bytes.len() {
+            break;
+        }
         let prefix = &bytes[i..i + 4];
         if (prefix == b"AKIA" || prefix == b"ASIA")
             && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())

@@ -9,6 +9,7 @@
 use super::{json_edit, yaml_edit, Edit, Ins};
 use crate::syntax::{Comment, Document, Format, Node, NodeKind};
 use crate::text::Span;
+use std::fmt::Write;
 
 /// One tree operation.
 #[derive(Debug, Clone)]
@@ -37,33 +38,52 @@ pub(crate) enum Mode {
     AddMissing,
 }
 
-/// The text plus its snippet twin, built together.
+/// The text plus its snippet twin. The snippet is the escaped text until
+/// the first placeholder, so it is only built from then on.
 #[derive(Debug, Default)]
 pub(crate) struct Out {
     text: String,
+    /// Empty until the first placeholder.
     snippet: String,
     has_placeholder: bool,
 }
 
 impl Out {
     pub fn new() -> Out {
-        Out::default()
+        Out {
+            // Room for a typical fix without regrowing.
+            text: String::with_capacity(256),
+            ..Out::default()
+        }
     }
     /// Literal text (escaped in the snippet).
     pub fn lit(&mut self, s: &str) {
         self.text.push_str(s);
-        push_snippet_escaped(&mut self.snippet, s);
+        if self.has_placeholder {
+            push_snippet_escaped(&mut self.snippet, s);
+        }
     }
     /// A tab stop `n` whose default text is `s` (already escaped for the format).
     pub fn placeholder(&mut self, n: u32, s: &str) {
+        if !self.has_placeholder {
+            self.has_placeholder = true;
+            self.snippet.reserve(self.text.capacity());
+            push_snippet_escaped(&mut self.snippet, &self.text);
+        }
         self.text.push_str(s);
-        self.snippet
-            .push_str(&format!("${{{n}:{}}}", escape_snippet(s)));
-        self.has_placeholder = true;
+        // Writing to a String cannot fail.
+        let _ = write!(self.snippet, "${{{n}:");
+        push_snippet_escaped(&mut self.snippet, s);
+        self.snippet.push('}');
     }
     pub fn spaces(&mut self, n: usize) {
         for _ in 0..n {
-            self.lit(" ");
+            self.text.push(' ');
+        }
+        if self.has_placeholder {
+            for _ in 0..n {
+                self.snippet.push(' ');
+            }
         }
     }
     pub fn into_edit(self, span: Span) -> Edit {
@@ -76,6 +96,7 @@ impl Out {
 }
 
 /// Escape `$`, `}` and `\` for LSP snippet syntax.
+#[cfg(test)]
 pub(crate) fn escape_snippet(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     push_snippet_escaped(&mut out, s);

@@ -9,6 +9,7 @@ use super::edit::{col, entry_end, flow_insert, is_int_text, line_end, same_line,
 use super::{Edit, Ins};
 use crate::syntax::{Document, Node, NodeKind, ScalarStyle};
 use crate::text::Span;
+use std::borrow::Cow;
 
 /// How to quote a scalar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -266,18 +267,18 @@ fn long_call(out: &mut Out, v: &Ins) {
     match v {
         Ins::Ref(x) => {
             out.lit("Ref: ");
-            scalar(out, &Ins::Str(x.clone()), Quote::Auto);
+            str_scalar(out, x, None, false, Quote::Auto);
         }
         Ins::GetAtt(x, a) => {
             out.lit("Fn::GetAtt: [");
-            scalar(out, &Ins::Str(x.clone()), Quote::Auto);
+            str_scalar(out, x, None, false, Quote::Auto);
             out.lit(", ");
-            scalar(out, &Ins::Str(a.clone()), Quote::Auto);
+            str_scalar(out, a, None, false, Quote::Auto);
             out.lit("]");
         }
         Ins::Sub(s) => {
             out.lit("Fn::Sub: ");
-            scalar(out, &Ins::Str(s.clone()), Quote::Auto);
+            str_scalar(out, s, None, false, Quote::Auto);
         }
         _ => {}
     }
@@ -312,15 +313,15 @@ fn flow_value(out: &mut Out, st: &Style, v: &Ins) {
         }
         Ins::Ref(x) if st.short_tags => {
             out.lit("!Ref ");
-            scalar(out, &Ins::Str(x.clone()), Quote::Auto);
+            str_scalar(out, x, None, false, Quote::Auto);
         }
         Ins::GetAtt(x, a) if st.short_tags => {
             out.lit("!GetAtt ");
-            scalar(out, &Ins::Str(format!("{x}.{a}")), Quote::Auto);
+            str_scalar(out, &format!("{x}.{a}"), None, false, Quote::Auto);
         }
         Ins::Sub(s) if st.short_tags => {
             out.lit("!Sub ");
-            scalar(out, &Ins::Str(s.clone()), Quote::Auto);
+            str_scalar(out, s, None, false, Quote::Auto);
         }
         Ins::Ref(_) | Ins::GetAtt(..) | Ins::Sub(_) => {
             out.lit("{");
@@ -342,25 +343,31 @@ fn key(out: &mut Out, k: &str) {
 }
 
 fn scalar(out: &mut Out, v: &Ins, quote: Quote) {
-    let (text, ph, verbatim) = match v {
-        Ins::Str(s) => (s.clone(), None, false),
-        Ins::Bool(b) => (b.to_string(), None, true),
-        Ins::Int(i) => (i.to_string(), None, true),
-        Ins::Placeholder { n, text } => (text.clone(), Some(*n), is_int_text(text)),
+    let (text, ph, verbatim): (Cow<'_, str>, _, _) = match v {
+        Ins::Str(s) => (Cow::Borrowed(s), None, false),
+        Ins::Bool(b) => (Cow::Borrowed(if *b { "true" } else { "false" }), None, true),
+        Ins::Int(i) => (Cow::Owned(i.to_string()), None, true),
+        Ins::Placeholder { n, text } => (Cow::Borrowed(text), Some(*n), is_int_text(text)),
         _ => return,
     };
+    str_scalar(out, &text, ph, verbatim, quote);
+}
+
+/// A string scalar, optionally as placeholder `ph`; `verbatim` text is
+/// written plain without checks.
+fn str_scalar(out: &mut Out, text: &str, ph: Option<u32>, verbatim: bool, quote: Quote) {
     let quote = match quote {
         Quote::Single if text.chars().any(char::is_control) => Quote::Double,
-        Quote::Auto if !verbatim && !plain_ok(&text) => Quote::Double,
+        Quote::Auto if !verbatim && !plain_ok(text) => Quote::Double,
         q => q,
     };
-    let (open, body, close) = match quote {
-        Quote::Auto => ("", text, ""),
-        Quote::Single => ("'", text.replace('\'', "''"), "'"),
+    let (open, body, close): (_, Cow<'_, str>, _) = match quote {
+        Quote::Auto => ("", Cow::Borrowed(text), ""),
+        Quote::Single => ("'", Cow::Owned(text.replace('\'', "''")), "'"),
         Quote::Double => {
-            let q = double_quoted(&text);
+            let q = double_quoted(text);
             let body = q[1..q.len() - 1].to_string();
-            ("\"", body, "\"")
+            ("\"", Cow::Owned(body), "\"")
         }
     };
     out.lit(open);
@@ -403,7 +410,38 @@ pub(crate) fn plain_ok(s: &str) -> bool {
     let Some(first) = s.chars().next() else {
         return false;
     };
-    if s.trim() != s || "-?:,[]{}#&*!|>'\"%@`".contains(first) {
+    let reserved = [
+        "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~",
+    ];
+    // Fast path for the common case (property names, enum values): only
+    // ASCII letters and digits, where just the reserved words and a leading
+    // digit matter.
+    if s.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return !first.is_ascii_digit() && !reserved.iter().any(|r| s.eq_ignore_ascii_case(r));
+    }
+    if s.trim() != s
+        || matches!(
+            first,
+            '-' | '?'
+                | ':'
+                | ','
+                | '['
+                | ']'
+                | '{'
+                | '}'
+                | '#'
+                | '&'
+                | '*'
+                | '!'
+                | '|'
+                | '>'
+                | '\''
+                | '"'
+                | '%'
+                | '@'
+                | '`'
+        )
+    {
         return false;
     }
     if s.chars().any(|c| {
@@ -430,12 +468,10 @@ pub(crate) fn plain_ok(s: &str) -> bool {
     }) {
         return false;
     }
-    if s.contains(": ") || s.ends_with(':') {
+    // (A byte search: `str::contains` sets up a substring searcher per call.)
+    if s.as_bytes().windows(2).any(|w| w == b": ") || s.ends_with(':') {
         return false;
     }
-    let reserved = [
-        "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~",
-    ];
     let starts =
         |p: &str| s.len() >= p.len() && s.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
     if reserved.iter().any(|r| s.eq_ignore_ascii_case(r)) || starts(".inf") || starts(".nan") {

@@ -107,8 +107,9 @@ fn is_log_delivery_acl(bucket: &Bucket) -> bool {
 }
 
 fn check(model: &Model, sink: &mut Sink) {
+    let log_destinations = model.log_destinations();
     for bucket in &model.buckets {
-        if model.is_log_destination(bucket) || is_log_delivery_acl(bucket) {
+        if log_destinations.contains(bucket) || is_log_delivery_acl(bucket) {
             continue;
         }
         let Some(when) = bucket.logging.absent_when() else {

@@ -149,9 +149,10 @@ fn is_log_delivery_acl(s: &str) -> bool {
 }
 
 fn check(model: &Model, sink: &mut Sink) {
+    let log_destinations = model.log_destinations();
     for bucket in &model.buckets {
         // Log delivery cannot write to SSE-KMS buckets.
-        if model.is_log_destination(bucket)
+        if log_destinations.contains(bucket)
             || bucket
                 .acl
                 .values()

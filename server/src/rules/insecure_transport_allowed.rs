@@ -162,9 +162,10 @@ fn check(model: &Model, sink: &mut Sink) {
     if model.has_unresolved_policy() {
         return;
     }
+    let policy_index = model.policy_index();
     for bucket in &model.buckets {
         let id = &bucket.res.id;
-        let policies: Vec<_> = model.policies_of(bucket).collect();
+        let policies = policy_index.of(bucket);
         // An unreadable document may hold the statement.
         if policies.iter().any(|p| p.document.is_none()) {
             continue;

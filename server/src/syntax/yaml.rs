@@ -93,17 +93,35 @@ struct Locator<'a> {
     /// The text starts with a BOM that the parser did not see.
     bom: bool,
     ascii: bool,
+    /// For a text that is not all ASCII: which lines are (there a column
+    /// is a byte count).
+    ascii_lines: Vec<bool>,
     /// (line, col, byte offset) of the last exact conversion.
     cache: Option<(usize, usize, usize)>,
 }
 
 impl<'a> Locator<'a> {
     fn new(text: &'a str, bom: bool) -> Locator<'a> {
+        let lines = LineIndex::new(text);
+        let ascii = text.is_ascii();
+        let ascii_lines = if ascii {
+            Vec::new()
+        } else {
+            (0..lines.line_count())
+                .map(|l| {
+                    let span = lines.line_span(text, l);
+                    text.as_bytes()
+                        .get(span.start..span.end)
+                        .is_some_and(<[u8]>::is_ascii)
+                })
+                .collect()
+        };
         Locator {
             text,
-            lines: LineIndex::new(text),
+            lines,
             bom,
-            ascii: text.is_ascii(),
+            ascii,
+            ascii_lines,
             cache: None,
         }
     }
@@ -118,7 +136,7 @@ impl<'a> Locator<'a> {
             return self.text.len();
         }
         let span = self.lines.line_span(self.text, line);
-        if self.ascii {
+        if self.ascii || self.ascii_lines.get(line).copied().unwrap_or(false) {
             return span.start.saturating_add(col).min(span.end);
         }
         let (mut pos, mut rem) = match self.cache {
@@ -273,7 +291,10 @@ fn mark_from_alias(node: &mut Node) {
 }
 
 fn tag_name(tag: &Tag) -> String {
-    format!("{}{}", tag.handle, tag.suffix)
+    let mut name = String::with_capacity(tag.handle.len() + tag.suffix.len());
+    name.push_str(&tag.handle);
+    name.push_str(&tag.suffix);
+    name
 }
 
 impl<'a> Builder<'a> {
