@@ -1,0 +1,499 @@
+//! The `LanguageServer` implementation: document state, scheduling of
+//! analyses, publishing, hover and code actions.
+
+use super::convert::{self, FixData, Positions};
+use super::document::{Change, Document};
+use super::options::{self, Options};
+use crate::analysis::{self, FileKind};
+use crate::docs;
+use crate::fix::Applicability;
+use crate::project::ConfigCache;
+use crate::rules;
+use crate::settings::Settings;
+use crate::text::{Encoding, LineIndex, Span};
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types as lsp;
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+/// The code action kind of "apply every safe fix".
+pub const FIX_ALL: lsp::CodeActionKind = lsp::CodeActionKind::new("source.fixAll.bucketguard");
+
+pub async fn serve() {
+    let stdin = tokio::io::stdin();
+    let stdout = tokio::io::stdout();
+    let (service, socket) = LspService::new(Backend::new);
+    Server::new(stdin, stdout, socket).serve(service).await;
+}
+
+/// The result of analysing one version of a document.
+#[derive(Debug)]
+struct Snapshot {
+    version: i32,
+    text: String,
+    index: LineIndex,
+    diagnostics: Vec<analysis::Diagnostic>,
+}
+
+impl Snapshot {
+    fn positions(&self, encoding: Encoding) -> Positions<'_> {
+        Positions {
+            text: &self.text,
+            index: &self.index,
+            encoding,
+        }
+    }
+}
+
+struct Open {
+    doc: Document,
+    /// The last analysis published for this document.
+    last: Option<Arc<Snapshot>>,
+}
+
+#[derive(Default)]
+struct State {
+    encoding: Encoding,
+    options: Options,
+    docs: HashMap<lsp::Uri, Open>,
+}
+
+struct Inner {
+    client: Client,
+    state: Mutex<State>,
+    configs: ConfigCache,
+    /// Held while checking a result is current and publishing it, so an
+    /// older version can never be published after a newer one.
+    publish: tokio::sync::Mutex<()>,
+}
+
+#[derive(Clone)]
+pub struct Backend {
+    inner: Arc<Inner>,
+}
+
+/// What an analysis needs, taken from a document at one version.
+struct Job {
+    uri: lsp::Uri,
+    version: i32,
+    text: String,
+    language_id: String,
+    base: Settings,
+}
+
+fn internal(what: &str) -> Error {
+    let mut e = Error::internal_error();
+    e.message = format!("bucketguard: internal error in {what}").into();
+    e
+}
+
+/// Run `f`, turning a panic into a request error.
+fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|_| {
+        eprintln!("bucketguard: panic in {what}");
+        internal(what)
+    })
+}
+
+fn file_path(uri: &lsp::Uri) -> PathBuf {
+    uri.to_file_path()
+        .map(|p| p.into_owned())
+        .unwrap_or_else(|| PathBuf::from(uri.path().as_str()))
+}
+
+fn analyze_job(job: &Job, configs: &ConfigCache) -> Snapshot {
+    let path = file_path(&job.uri);
+    let settings = match configs.for_file(&path) {
+        Ok(Some(c)) => c.config.settings.merged_with(&job.base),
+        Ok(None) => job.base.clone(),
+        Err(e) => {
+            eprintln!("bucketguard: {e}");
+            job.base.clone()
+        }
+    };
+    let name = path.to_string_lossy();
+    let kind = FileKind::detect(&name, &job.text).or(match job.language_id.as_str() {
+        "yaml" => Some(FileKind::Yaml),
+        "json" | "jsonc" => Some(FileKind::Json),
+        _ => None,
+    });
+    let result = match kind {
+        Some(k) => analysis::analyze_as(k, &job.text, &settings),
+        None => analysis::Analysis::default(),
+    };
+    Snapshot {
+        version: job.version,
+        index: LineIndex::new(&job.text),
+        text: job.text.clone(),
+        diagnostics: result.diagnostics,
+    }
+}
+
+impl Backend {
+    fn new(client: Client) -> Backend {
+        Backend {
+            inner: Arc::new(Inner {
+                client,
+                state: Mutex::new(State::default()),
+                configs: ConfigCache::new(),
+                publish: tokio::sync::Mutex::new(()),
+            }),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.inner
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn job(&self, uri: &lsp::Uri, version: Option<i32>) -> Option<Job> {
+        let st = self.state();
+        let open = st.docs.get(uri)?;
+        if version.is_some_and(|v| v != open.doc.version()) {
+            return None;
+        }
+        Some(Job {
+            uri: uri.clone(),
+            version: open.doc.version(),
+            text: open.doc.text(),
+            language_id: open.doc.language_id().to_string(),
+            base: st.options.settings.clone(),
+        })
+    }
+
+    /// Analyse `job` on a blocking thread; a panic becomes an error.
+    async fn run(&self, job: Job) -> Result<Snapshot> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || analyze_job(&job, &inner.configs))
+            .await
+            .map_err(|e| {
+                eprintln!("bucketguard: analysis failed: {e}");
+                internal("analysis")
+            })
+    }
+
+    /// Analyse the document at `version` after `delay` and publish, unless
+    /// a newer version arrived in the meantime.
+    fn schedule(&self, uri: lsp::Uri, version: i32, delay: Duration) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            let Some(job) = this.job(&uri, Some(version)) else {
+                return;
+            };
+            let Ok(snapshot) = this.run(job).await else {
+                return;
+            };
+            let snapshot = Arc::new(snapshot);
+            let _turn = this.inner.publish.lock().await;
+            let diagnostics = {
+                let mut st = this.state();
+                let encoding = st.encoding;
+                let Some(open) = st.docs.get_mut(&uri) else {
+                    return;
+                };
+                if open.doc.version() != version {
+                    return;
+                }
+                open.last = Some(snapshot.clone());
+                let pos = snapshot.positions(encoding);
+                snapshot
+                    .diagnostics
+                    .iter()
+                    .map(|d| convert::diagnostic(d, &uri, version, &pos))
+                    .collect()
+            };
+            this.inner
+                .client
+                .publish_diagnostics(uri, diagnostics, Some(version))
+                .await;
+        });
+    }
+
+    /// The analysis of the document's current version: the published one
+    /// when current, else a fresh one (not published).
+    async fn current(&self, uri: &lsp::Uri) -> Result<Option<Arc<Snapshot>>> {
+        let job = {
+            let st = self.state();
+            let Some(open) = st.docs.get(uri) else {
+                return Ok(None);
+            };
+            if let Some(last) = open
+                .last
+                .as_ref()
+                .filter(|s| s.version == open.doc.version())
+            {
+                return Ok(Some(last.clone()));
+            }
+            drop(st);
+            self.job(uri, None)
+        };
+        match job {
+            Some(job) => Ok(Some(Arc::new(self.run(job).await?))),
+            None => Ok(None),
+        }
+    }
+
+    fn encoding(&self) -> Encoding {
+        self.state().encoding
+    }
+}
+
+fn negotiate(params: &lsp::InitializeParams) -> Encoding {
+    let offered = params
+        .capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref());
+    match offered {
+        Some(list) if list.contains(&lsp::PositionEncodingKind::UTF8) => Encoding::Utf8,
+        _ => Encoding::Utf16,
+    }
+}
+
+fn hover_at(snap: &Snapshot, pos: lsp::Position, encoding: Encoding) -> Option<lsp::Hover> {
+    let p = snap.positions(encoding);
+    let offset = p.offset(pos);
+    let hit = snap.diagnostics.iter().find(|d| {
+        rules::find(&d.code).is_some()
+            && (d.span.contains(offset) || d.span.start == offset || d.span.end == offset)
+    })?;
+    let rule = rules::find(&hit.code)?;
+    Some(lsp::Hover {
+        contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+            kind: lsp::MarkupKind::Markdown,
+            value: docs::rule_markdown(rule),
+        }),
+        range: Some(p.range(hit.span)),
+    })
+}
+
+fn text_edits(data: &FixData) -> Vec<lsp::TextEdit> {
+    data.edits
+        .iter()
+        .map(|e| lsp::TextEdit::new(e.range, e.new_text.clone()))
+        .collect()
+}
+
+fn workspace_edit(uri: &lsp::Uri, edits: Vec<lsp::TextEdit>) -> lsp::WorkspaceEdit {
+    lsp::WorkspaceEdit {
+        changes: Some(HashMap::from([(uri.clone(), edits)])),
+        ..Default::default()
+    }
+}
+
+/// Every safe fix of `snap` that does not overlap an earlier chosen one,
+/// as `check --fix` chooses them in one pass.
+fn fix_all_edits(snap: &Snapshot, encoding: Encoding) -> Vec<lsp::TextEdit> {
+    let mut chosen: Vec<Span> = Vec::new();
+    let mut edits = Vec::new();
+    let pos = snap.positions(encoding);
+    for fix in snap.diagnostics.iter().filter_map(|d| d.fix.as_ref()) {
+        if fix.applicability != Applicability::Safe {
+            continue;
+        }
+        let overlaps = fix.edits.iter().any(|e| {
+            chosen
+                .iter()
+                .any(|c| e.span.start < c.end && c.start < e.span.end || e.span == *c)
+        });
+        if overlaps {
+            continue;
+        }
+        for e in &fix.edits {
+            chosen.push(e.span);
+            edits.push(lsp::TextEdit::new(pos.range(e.span), e.text.clone()));
+        }
+    }
+    edits
+}
+
+fn wants(only: Option<&Vec<lsp::CodeActionKind>>, kind: &lsp::CodeActionKind) -> bool {
+    match only {
+        None => true,
+        Some(list) => list.iter().any(|k| {
+            kind.as_str() == k.as_str() || kind.as_str().starts_with(&format!("{}.", k.as_str()))
+        }),
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
+        let encoding = negotiate(&params);
+        let (opts, warnings) = options::parse(params.initialization_options.as_ref());
+        for w in &warnings {
+            eprintln!("bucketguard: initializationOptions: {w}");
+        }
+        {
+            let mut st = self.state();
+            st.encoding = encoding;
+            st.options = opts;
+        }
+        Ok(lsp::InitializeResult {
+            capabilities: lsp::ServerCapabilities {
+                position_encoding: Some(convert::encoding_kind(encoding)),
+                text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(
+                    lsp::TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+                        ..Default::default()
+                    },
+                )),
+                hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+                code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
+                    lsp::CodeActionOptions {
+                        code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX, FIX_ALL]),
+                        ..Default::default()
+                    },
+                )),
+                ..Default::default()
+            },
+            server_info: Some(lsp::ServerInfo {
+                name: "bucketguard".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
+        let d = params.text_document;
+        let version = d.version;
+        let opened = guarded("didOpen", || {
+            let mut st = self.state();
+            st.docs.insert(
+                d.uri.clone(),
+                Open {
+                    doc: Document::new(&d.text, version, &d.language_id),
+                    last: None,
+                },
+            );
+        });
+        if opened.is_ok() {
+            self.schedule(d.uri, version, Duration::ZERO);
+        }
+    }
+
+    async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let version = params.text_document.version;
+        let changes: Vec<Change> = params
+            .content_changes
+            .into_iter()
+            .map(|c| Change {
+                range: c
+                    .range
+                    .map(|r| (convert::line_col(r.start), convert::line_col(r.end))),
+                text: c.text,
+            })
+            .collect();
+        // Mutate the document before any `.await`: changes apply in the
+        // order they were received.
+        let applied = guarded("didChange", || {
+            let mut st = self.state();
+            let encoding = st.encoding;
+            let debounce = st.options.debounce;
+            let Some(open) = st.docs.get_mut(&uri) else {
+                eprintln!("bucketguard: didChange for a document that is not open");
+                return None;
+            };
+            match open.doc.apply_changes(version, &changes, encoding) {
+                Ok(()) => Some(debounce),
+                Err(e) => {
+                    eprintln!("bucketguard: didChange refused: {e}");
+                    None
+                }
+            }
+        });
+        if let Ok(Some(debounce)) = applied {
+            self.schedule(uri, version, debounce);
+        }
+    }
+
+    async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let _ = guarded("didClose", || self.state().docs.remove(&uri));
+        let _turn = self.inner.publish.lock().await;
+        self.inner
+            .client
+            .publish_diagnostics(uri, Vec::new(), None)
+            .await;
+    }
+
+    async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
+        let p = params.text_document_position_params;
+        let Some(snap) = self.current(&p.text_document.uri).await? else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        guarded("hover", || hover_at(&snap, p.position, encoding))
+    }
+
+    async fn code_action(
+        &self,
+        params: lsp::CodeActionParams,
+    ) -> Result<Option<lsp::CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let only = params.context.only.as_ref();
+        let Some(version) = self.state().docs.get(&uri).map(|o| o.doc.version()) else {
+            return Ok(None);
+        };
+        let mut actions: lsp::CodeActionResponse = Vec::new();
+        if wants(only, &lsp::CodeActionKind::QUICKFIX) {
+            let quick = guarded("codeAction", || {
+                let mut out = Vec::new();
+                for d in &params.context.diagnostics {
+                    let Some(data) = d
+                        .data
+                        .clone()
+                        .and_then(|v| serde_json::from_value::<FixData>(v).ok())
+                    else {
+                        continue;
+                    };
+                    // Edits computed for another version would land in the
+                    // wrong place.
+                    if data.version != version {
+                        continue;
+                    }
+                    out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                        title: data.title.clone(),
+                        kind: Some(lsp::CodeActionKind::QUICKFIX),
+                        diagnostics: Some(vec![d.clone()]),
+                        edit: Some(workspace_edit(&uri, text_edits(&data))),
+                        is_preferred: Some(data.applicability == "safe"),
+                        ..Default::default()
+                    }));
+                }
+                out
+            })?;
+            actions.extend(quick);
+        }
+        if wants(only, &FIX_ALL) {
+            if let Some(snap) = self.current(&uri).await? {
+                let encoding = self.encoding();
+                let edits = guarded("codeAction", || fix_all_edits(&snap, encoding))?;
+                if !edits.is_empty() {
+                    actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                        title: "Apply all safe bucketguard fixes".to_string(),
+                        kind: Some(FIX_ALL),
+                        edit: Some(workspace_edit(&uri, edits)),
+                        ..Default::default()
+                    }));
+                }
+            }
+        }
+        Ok(Some(actions))
+    }
+}
