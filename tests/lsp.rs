@@ -1,0 +1,375 @@
+//! End-to-end tests of `bucketguard server`: the real binary driven over
+//! stdio by a small JSON-RPC client, like an editor. Every wait is bounded.
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+const WAIT: Duration = Duration::from_secs(10);
+const URI: &str = "file:///tmp/bucketguard-lsp-test/template.yaml";
+
+/// `名前😀` before the flagged value on the same line makes UTF-8 and
+/// UTF-16 columns differ.
+const TEMPLATE: &str = "AWSTemplateFormatVersion: \"2010-09-09\"\n\
+Description: 日本語 😀\n\
+Resources:\n\
+\x20 Logs:\n\
+\x20   Type: AWS::S3::Bucket\n\
+\x20   Properties: {BucketName: \"名前😀\", AccessControl: PublicRead}\n";
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    rx: Receiver<Value>,
+    /// Messages received while waiting for something else.
+    seen: Vec<Value>,
+    next_id: i64,
+}
+
+fn read_message(r: &mut impl BufRead) -> Option<Value> {
+    let mut len = None;
+    loop {
+        let mut line = String::new();
+        if r.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length:") {
+            len = v.trim().parse::<usize>().ok();
+        }
+    }
+    let mut buf = vec![0; len?];
+    r.read_exact(&mut buf).ok()?;
+    serde_json::from_slice(&buf).ok()
+}
+
+impl Client {
+    fn start() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_bucketguard"))
+            .arg("server")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start bucketguard server");
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            while let Some(msg) = read_message(&mut r) {
+                if tx.send(msg).is_err() {
+                    break;
+                }
+            }
+        });
+        Client {
+            child,
+            stdin,
+            rx,
+            seen: Vec::new(),
+            next_id: 1,
+        }
+    }
+
+    fn send(&mut self, msg: Value) {
+        let body = msg.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).expect("write");
+        self.stdin.flush().expect("flush");
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Wait for the first message matching `pred`, keeping the others.
+    fn wait_for(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.seen.iter().position(&pred) {
+            return self.seen.remove(i);
+        }
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(msg) if pred(&msg) => return msg,
+                Ok(msg) => self.seen.push(msg),
+                Err(_) => panic!("timed out waiting for {what}; seen: {:#?}", self.seen),
+            }
+        }
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let resp = self.wait_for(method, |m| {
+            m["id"] == json!(id) && m.get("method").is_none()
+        });
+        assert!(resp.get("error").is_none(), "{method} failed: {resp}");
+        resp["result"].clone()
+    }
+
+    fn diagnostics(&mut self, version: i64) -> Vec<Value> {
+        let msg = self.wait_for(&format!("diagnostics of version {version}"), |m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == version
+        });
+        msg["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn initialize(&mut self, encodings: Value, options: Value) -> Value {
+        let result = self.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": null,
+                "capabilities": {"general": {"positionEncodings": encodings}},
+                "initializationOptions": options,
+            }),
+        );
+        self.notify("initialized", json!({}));
+        result
+    }
+
+    fn open(&mut self, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": URI, "languageId": "yaml", "version": 1, "text": text}}),
+        );
+    }
+
+    fn change(&mut self, version: i64, range: &Value, text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": URI, "version": version},
+                "contentChanges": [{"range": range, "text": text}],
+            }),
+        );
+    }
+
+    fn shutdown(mut self) {
+        let r = self.request("shutdown", Value::Null);
+        assert_eq!(r, Value::Null);
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                assert!(status.success(), "server exited with {status}");
+                return;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("server did not exit");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+/// Column of byte `offset` within its line, in UTF-8 or UTF-16 units;
+/// independent of the server's line index. The test texts use LF only.
+fn position(text: &str, offset: usize, utf8: bool) -> Value {
+    let before = &text[..offset];
+    let line = before.matches('\n').count();
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let seg = &text[line_start..offset];
+    let col = if utf8 {
+        seg.len()
+    } else {
+        seg.encode_utf16().count()
+    };
+    json!({"line": line, "character": col})
+}
+
+fn offset(text: &str, pos: &Value, utf8: bool) -> usize {
+    let line = pos["line"].as_u64().expect("line") as usize;
+    let col = pos["character"].as_u64().expect("character") as usize;
+    let start: usize = text.split('\n').take(line).map(|l| l.len() + 1).sum();
+    let mut units = 0;
+    for (i, ch) in text[start..].char_indices() {
+        if units >= col || ch == '\n' {
+            return start + i;
+        }
+        units += if utf8 { ch.len_utf8() } else { ch.len_utf16() };
+    }
+    text.len()
+}
+
+/// Apply LSP text edits (non-overlapping) to `text`.
+fn apply(text: &str, edits: &[Value], utf8: bool) -> String {
+    let mut spans: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(text, &e["range"]["start"], utf8),
+                offset(text, &e["range"]["end"], utf8),
+                e["newText"].as_str().expect("newText").to_string(),
+            )
+        })
+        .collect();
+    spans.sort();
+    let mut out = text.to_string();
+    for (a, b, t) in spans.into_iter().rev() {
+        out.replace_range(a..b, &t);
+    }
+    out
+}
+
+fn expected_range(text: &str, needle: &str, utf8: bool) -> Value {
+    let start = text.find(needle).expect("needle");
+    json!({"start": position(text, start, utf8), "end": position(text, start + needle.len(), utf8)})
+}
+
+#[test]
+fn utf16_client_sees_finding_hovers_fixes_it_and_sees_it_gone() {
+    let mut c = Client::start();
+    let init = c.initialize(json!(["utf-16"]), json!({"select": ["S3-111"]}));
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
+    assert_eq!(init["capabilities"]["textDocumentSync"]["change"], 2);
+
+    c.open(TEMPLATE);
+    let diags = c.diagnostics(1);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    let d = &diags[0];
+    assert_eq!(d["code"], "S3-111");
+    assert_eq!(d["source"], "bucketguard");
+    assert_eq!(d["severity"], 1);
+    assert_eq!(d["range"], expected_range(TEMPLATE, "PublicRead", false));
+    assert_eq!(
+        d["codeDescription"]["href"],
+        "https://github.com/bucketguard/bucketguard/blob/main/docs/rules.md#s3-111-public-acl"
+    );
+    assert_eq!(d["data"]["applicability"], "safe");
+
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": URI}, "position": d["range"]["start"]}),
+    );
+    let rule = bucketguard::rules::find("S3-111").expect("rule");
+    assert_eq!(
+        hover["contents"]["value"],
+        bucketguard::docs::rule_markdown(rule)
+    );
+    assert_eq!(hover["range"], d["range"]);
+
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": URI},
+            "range": d["range"],
+            "context": {"diagnostics": [d], "only": ["quickfix"]},
+        }),
+    );
+    let actions = actions.as_array().expect("actions");
+    assert_eq!(actions.len(), 1, "{actions:#?}");
+    assert_eq!(actions[0]["kind"], "quickfix");
+    assert_eq!(actions[0]["isPreferred"], true);
+    let edits = actions[0]["edit"]["changes"][URI]
+        .as_array()
+        .expect("edits")
+        .clone();
+    assert_eq!(edits.len(), 1);
+    let fixed = apply(TEMPLATE, &edits, false);
+    assert!(fixed.contains("AccessControl: Private}"), "{fixed}");
+
+    c.change(
+        2,
+        &edits[0]["range"],
+        edits[0]["newText"].as_str().expect("text"),
+    );
+    assert_eq!(c.diagnostics(2), Vec::<Value>::new());
+    c.shutdown();
+}
+
+#[test]
+fn utf8_client_gets_utf8_ranges_and_never_a_stale_version() {
+    let mut c = Client::start();
+    let init = c.initialize(
+        json!(["utf-16", "utf-8"]),
+        json!({"bucketguard": {"select": ["S3-111"], "debounceMs": 300}}),
+    );
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-8");
+
+    c.open(TEMPLATE);
+    let diags = c.diagnostics(1);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(
+        diags[0]["range"],
+        expected_range(TEMPLATE, "PublicRead", true)
+    );
+
+    // Three quick edits inside the debounce: only the last is published.
+    // Each inserts multi-byte characters into the bucket name, before the
+    // finding on the same line.
+    let mut text = TEMPLATE.to_string();
+    let at = position(TEMPLATE, TEMPLATE.find("名前").expect("name"), true);
+    let line5 = json!({"start": at, "end": at});
+    for (version, ins) in [(2, "é"), (3, "😀"), (4, "漢")] {
+        c.change(version, &line5, ins);
+        text = apply(&text, &[json!({"range": line5, "newText": ins})], true);
+    }
+    // A repeated old version is refused and changes nothing.
+    c.change(3, &line5, "XXXX");
+    let diags = c.diagnostics(4);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0]["range"], expected_range(&text, "PublicRead", true));
+
+    // The fix-all source action, from the current version.
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": URI},
+            "range": diags[0]["range"],
+            "context": {"diagnostics": [], "only": ["source.fixAll"]},
+        }),
+    );
+    let actions = actions.as_array().expect("actions");
+    assert_eq!(actions.len(), 1, "{actions:#?}");
+    assert_eq!(actions[0]["kind"], "source.fixAll.bucketguard");
+    let edits = actions[0]["edit"]["changes"][URI]
+        .as_array()
+        .expect("edits")
+        .clone();
+    let fixed = apply(&text, &edits, true);
+    assert!(fixed.contains("AccessControl: Private}"), "{fixed}");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 5}, "contentChanges": [{"text": fixed}]}),
+    );
+    assert_eq!(c.diagnostics(5), Vec::<Value>::new());
+
+    // Versions 2 and 3 were superseded and never published.
+    let stale: Vec<&Value> = c
+        .seen
+        .iter()
+        .filter(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && (m["params"]["version"] == 2 || m["params"]["version"] == 3)
+        })
+        .collect();
+    assert!(stale.is_empty(), "{stale:#?}");
+
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    let closed = c.wait_for("diagnostics cleared on close", |m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"].is_null()
+    });
+    assert_eq!(closed["params"]["diagnostics"], json!([]));
+    c.shutdown();
+}
