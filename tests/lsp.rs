@@ -139,9 +139,13 @@ impl Client {
     }
 
     fn open(&mut self, text: &str) {
+        self.open_at(URI, text);
+    }
+
+    fn open_at(&mut self, uri: &str, text: &str) {
         self.notify(
             "textDocument/didOpen",
-            json!({"textDocument": {"uri": URI, "languageId": "yaml", "version": 1, "text": text}}),
+            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
         );
     }
 
@@ -371,5 +375,53 @@ fn utf8_client_gets_utf8_ranges_and_never_a_stale_version() {
         m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"].is_null()
     });
     assert_eq!(closed["params"]["diagnostics"], json!([]));
+    c.shutdown();
+}
+
+#[test]
+fn config_changes_republish_and_nonsense_gets_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("bucketguard.toml");
+    std::fs::write(&config, "[severity]\nS3-111 = \"warning\"\n").expect("write config");
+    let uri = format!("file://{}", dir.path().join("t.yaml").display());
+    let mut c = Client::start();
+    c.initialize(json!(["utf-16"]), json!({"select": ["S3-111"]}));
+    c.open_at(&uri, TEMPLATE);
+    let severity_of = |c: &mut Client, what: &str, sev: i64| {
+        let uri = uri.clone();
+        c.wait_for(what, move |m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri.as_str()
+                && m["params"]["version"] == 1
+                && m["params"]["diagnostics"][0]["severity"] == sev
+        });
+    };
+    // The project's config file applies.
+    severity_of(&mut c, "warning from the config file", 2);
+
+    // The config file changes: open documents are re-published.
+    std::fs::write(&config, "[severity]\nS3-111 = \"info\"\n").expect("write config");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": format!("file://{}", config.display()), "type": 2}]}),
+    );
+    severity_of(&mut c, "info after the config file changed", 3);
+
+    // Editor settings win over the config file.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"bucketguard": {"select": ["S3-111"], "severity": {"S3-111": "error"}}}}),
+    );
+    severity_of(&mut c, "error from the editor settings", 1);
+
+    // Nonsense gets answers, not a crash.
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 999, "character": 999}}),
+    );
+    assert_eq!(hover, Value::Null);
+    c.send(json!({"jsonrpc": "2.0", "id": 99, "method": "bucketguard/nonsense", "params": {}}));
+    let err = c.wait_for("an error for an unknown method", |m| m["id"] == 99);
+    assert!(err.get("error").is_some(), "{err}");
     c.shutdown();
 }

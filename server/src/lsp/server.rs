@@ -60,6 +60,10 @@ struct State {
     encoding: Encoding,
     options: Options,
     docs: HashMap<lsp::Uri, Open>,
+    /// The client can watch config files for us (dynamic registration).
+    can_watch: bool,
+    /// The client answers `workspace/configuration`.
+    can_pull_config: bool,
 }
 
 struct Inner {
@@ -245,6 +249,29 @@ impl Backend {
     fn encoding(&self) -> Encoding {
         self.state().encoding
     }
+
+    /// Forget cached config files and re-analyse every open document.
+    fn republish_all(&self) {
+        self.inner.configs.clear();
+        let open: Vec<(lsp::Uri, i32)> = self
+            .state()
+            .docs
+            .iter()
+            .map(|(uri, o)| (uri.clone(), o.doc.version()))
+            .collect();
+        for (uri, version) in open {
+            self.schedule(uri, version, Duration::ZERO);
+        }
+    }
+
+    /// Replace the editor options with `value` (the `bucketguard` section).
+    fn set_options(&self, value: &serde_json::Value) {
+        let (opts, warnings) = options::parse(Some(value));
+        for w in &warnings {
+            eprintln!("bucketguard: settings: {w}");
+        }
+        self.state().options = opts;
+    }
 }
 
 fn negotiate(params: &lsp::InitializeParams) -> Encoding {
@@ -332,10 +359,16 @@ impl LanguageServer for Backend {
         for w in &warnings {
             eprintln!("bucketguard: initializationOptions: {w}");
         }
+        let ws = params.capabilities.workspace.as_ref();
         {
             let mut st = self.state();
             st.encoding = encoding;
             st.options = opts;
+            st.can_watch = ws
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false);
+            st.can_pull_config = ws.and_then(|w| w.configuration).unwrap_or(false);
         }
         Ok(lsp::InitializeResult {
             capabilities: lsp::ServerCapabilities {
@@ -364,8 +397,66 @@ impl LanguageServer for Backend {
         })
     }
 
+    async fn initialized(&self, _: lsp::InitializedParams) {
+        if !self.state().can_watch {
+            return;
+        }
+        let watchers = crate::config::FILE_NAMES
+            .iter()
+            .map(|name| lsp::FileSystemWatcher {
+                glob_pattern: lsp::GlobPattern::String(format!("**/{name}")),
+                kind: None,
+            })
+            .collect();
+        let registration = lsp::Registration {
+            id: "bucketguard-config-files".to_string(),
+            method: "workspace/didChangeWatchedFiles".to_string(),
+            register_options: serde_json::to_value(lsp::DidChangeWatchedFilesRegistrationOptions {
+                watchers,
+            })
+            .ok(),
+        };
+        if let Err(e) = self
+            .inner
+            .client
+            .register_capability(vec![registration])
+            .await
+        {
+            eprintln!("bucketguard: cannot watch config files: {e}");
+        }
+    }
+
     async fn shutdown(&self) -> Result<()> {
         Ok(())
+    }
+
+    async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
+        let pushed = params
+            .settings
+            .get("bucketguard")
+            .filter(|v| v.is_object())
+            .cloned();
+        if let Some(v) = pushed {
+            self.set_options(&v);
+        } else if self.state().can_pull_config {
+            let item = lsp::ConfigurationItem {
+                scope_uri: None,
+                section: Some("bucketguard".to_string()),
+            };
+            match self.inner.client.configuration(vec![item]).await {
+                Ok(values) => {
+                    if let Some(v) = values.first().filter(|v| v.is_object()) {
+                        self.set_options(v);
+                    }
+                }
+                Err(e) => eprintln!("bucketguard: workspace/configuration failed: {e}"),
+            }
+        }
+        self.republish_all();
+    }
+
+    async fn did_change_watched_files(&self, _: lsp::DidChangeWatchedFilesParams) {
+        self.republish_all();
     }
 
     async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
@@ -497,3 +588,7 @@ impl LanguageServer for Backend {
         Ok(Some(actions))
     }
 }
+
+#[cfg(test)]
+#[path = "server_tests.rs"]
+mod tests;
