@@ -125,12 +125,19 @@ impl Client {
     }
 
     fn initialize(&mut self, encodings: Value, options: Value) -> Value {
+        self.initialize_with(
+            json!({"general": {"positionEncodings": encodings}}),
+            options,
+        )
+    }
+
+    fn initialize_with(&mut self, capabilities: Value, options: Value) -> Value {
         let result = self.request(
             "initialize",
             json!({
                 "processId": null,
                 "rootUri": null,
-                "capabilities": {"general": {"positionEncodings": encodings}},
+                "capabilities": capabilities,
                 "initializationOptions": options,
             }),
         );
@@ -424,4 +431,53 @@ fn config_changes_republish_and_nonsense_gets_errors() {
     let err = c.wait_for("an error for an unknown method", |m| m["id"] == 99);
     assert!(err.get("error").is_some(), "{err}");
     c.shutdown();
+}
+
+#[test]
+fn needs_input_fixes_are_snippets_only_for_clients_that_accept_them() {
+    let text = "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Data:\n    Type: AWS::S3::Bucket\n";
+    for snippets in [true, false] {
+        let mut c = Client::start();
+        c.initialize_with(
+            json!({"experimental": {"snippetTextEdit": snippets}}),
+            json!({"select": ["S3-401"]}),
+        );
+        c.open(text);
+        let diags = c.diagnostics(1);
+        assert_eq!(diags.len(), 1, "{diags:#?}");
+        assert_eq!(diags[0]["data"]["applicability"], "needs-input");
+        let actions = c.request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": URI},
+                "range": diags[0]["range"],
+                "context": {"diagnostics": diags},
+            }),
+        );
+        let action = &actions[0];
+        assert_eq!(action["isPreferred"], false, "{action:#}");
+        assert!(action.get("data").is_none(), "{action:#}");
+        if snippets {
+            let change = &action["edit"]["documentChanges"][0];
+            assert_eq!(change["textDocument"]["version"], 1);
+            let edit = &change["edits"][0];
+            assert_eq!(edit["insertTextFormat"], 2);
+            assert!(
+                edit["newText"].as_str().expect("text").contains("${1:"),
+                "{edit:#}"
+            );
+        } else {
+            let edits = action["edit"]["changes"][URI]
+                .as_array()
+                .expect("edits")
+                .clone();
+            let fixed = apply(text, &edits, false);
+            assert!(
+                fixed.contains("DestinationBucketName: access-logs-bucket"),
+                "{fixed}"
+            );
+            assert!(!fixed.contains("${"), "{fixed}");
+        }
+        c.shutdown();
+    }
 }

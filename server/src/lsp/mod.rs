@@ -9,6 +9,7 @@ mod convert;
 mod document;
 mod options;
 mod server;
+mod service;
 
 use anyhow::Result;
 

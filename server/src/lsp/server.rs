@@ -4,6 +4,7 @@
 use super::convert::{self, FixData, Positions};
 use super::document::{Change, Document};
 use super::options::{self, Options};
+use super::service::{Guard, EDIT_KEY};
 use crate::analysis::{self, FileKind};
 use crate::docs;
 use crate::fix::Applicability;
@@ -27,7 +28,9 @@ pub async fn serve() {
     let stdin = tokio::io::stdin();
     let stdout = tokio::io::stdout();
     let (service, socket) = LspService::new(Backend::new);
-    Server::new(stdin, stdout, socket).serve(service).await;
+    Server::new(stdin, stdout, socket)
+        .serve(Guard::new(service))
+        .await;
 }
 
 /// The result of analysing one version of a document.
@@ -64,6 +67,9 @@ struct State {
     can_watch: bool,
     /// The client answers `workspace/configuration`.
     can_pull_config: bool,
+    /// The client accepts snippet text edits in code actions
+    /// (`experimental.snippetTextEdit`).
+    snippets: bool,
 }
 
 struct Inner {
@@ -310,6 +316,25 @@ fn text_edits(data: &FixData) -> Vec<lsp::TextEdit> {
         .collect()
 }
 
+/// A workspace edit in rust-analyzer's snippet form: edits with a snippet
+/// carry it as `newText` with `insertTextFormat: 2`.
+fn snippet_edit(uri: &lsp::Uri, version: i32, data: &FixData) -> serde_json::Value {
+    let edits: Vec<serde_json::Value> = data
+        .edits
+        .iter()
+        .map(|e| match &e.snippet {
+            Some(s) => serde_json::json!({"range": e.range, "newText": s, "insertTextFormat": 2}),
+            None => serde_json::json!({"range": e.range, "newText": e.new_text}),
+        })
+        .collect();
+    serde_json::json!({
+        "documentChanges": [{
+            "textDocument": {"uri": uri, "version": version},
+            "edits": edits,
+        }]
+    })
+}
+
 fn workspace_edit(uri: &lsp::Uri, edits: Vec<lsp::TextEdit>) -> lsp::WorkspaceEdit {
     lsp::WorkspaceEdit {
         changes: Some(HashMap::from([(uri.clone(), edits)])),
@@ -369,6 +394,13 @@ impl LanguageServer for Backend {
                 .and_then(|d| d.dynamic_registration)
                 .unwrap_or(false);
             st.can_pull_config = ws.and_then(|w| w.configuration).unwrap_or(false);
+            st.snippets = params
+                .capabilities
+                .experimental
+                .as_ref()
+                .and_then(|e| e.get("snippetTextEdit"))
+                .and_then(serde_json::Value::as_bool)
+                .unwrap_or(false);
         }
         Ok(lsp::InitializeResult {
             capabilities: lsp::ServerCapabilities {
@@ -538,8 +570,12 @@ impl LanguageServer for Backend {
     ) -> Result<Option<lsp::CodeActionResponse>> {
         let uri = params.text_document.uri;
         let only = params.context.only.as_ref();
-        let Some(version) = self.state().docs.get(&uri).map(|o| o.doc.version()) else {
-            return Ok(None);
+        let (version, snippets) = {
+            let st = self.state();
+            let Some(open) = st.docs.get(&uri) else {
+                return Ok(None);
+            };
+            (open.doc.version(), st.snippets)
         };
         let mut actions: lsp::CodeActionResponse = Vec::new();
         if wants(only, &lsp::CodeActionKind::QUICKFIX) {
@@ -558,12 +594,17 @@ impl LanguageServer for Backend {
                     if data.version != version {
                         continue;
                     }
+                    let snippet = (snippets && data.edits.iter().any(|e| e.snippet.is_some()))
+                        .then(
+                            || serde_json::json!({ EDIT_KEY: snippet_edit(&uri, version, &data) }),
+                        );
                     out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
                         title: data.title.clone(),
                         kind: Some(lsp::CodeActionKind::QUICKFIX),
                         diagnostics: Some(vec![d.clone()]),
                         edit: Some(workspace_edit(&uri, text_edits(&data))),
                         is_preferred: Some(data.applicability == "safe"),
+                        data: snippet,
                         ..Default::default()
                     }));
                 }
