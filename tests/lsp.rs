@@ -481,3 +481,102 @@ fn needs_input_fixes_are_snippets_only_for_clients_that_accept_them() {
         c.shutdown();
     }
 }
+
+/// A small deterministic generator, so the replay is reproducible.
+struct XorShift(u64);
+
+impl XorShift {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+fn char_boundary(s: &str, rng: &mut XorShift) -> usize {
+    let cuts: Vec<usize> = s.char_indices().map(|(i, _)| i).chain([s.len()]).collect();
+    cuts[rng.below(cuts.len())]
+}
+
+#[test]
+fn random_incremental_edits_replayed_by_the_server_match_a_fresh_analysis() {
+    // Two edited regions: a comment block at the top (multi-line edits) and
+    // a quoted bucket name on the flagged line (edits move the finding's
+    // columns). Everything else stays a valid template.
+    const MID1: &str = "\nAWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Logs:\n    Type: AWS::S3::Bucket\n    Properties: {BucketName: \"";
+    const MID2: &str = "\", AccessControl: PublicRead}\n";
+    const POOL: &[&str] = &["a", "é", "😀", "名前", " ", "\n#", "zz"];
+    let mut a = String::from(" notes 😀");
+    let mut b = String::from("名前");
+    let full = |a: &str, b: &str| format!("#{a}{MID1}{b}{MID2}");
+    let mut c = Client::start();
+    c.initialize(json!(["utf-16"]), json!({"debounceMs": 30}));
+    c.open(&full(&a, &b));
+    c.diagnostics(1);
+
+    let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+    let mut version = 1;
+    while version < 10_001 {
+        let in_a = rng.below(2) == 0;
+        let region = if in_a { &a } else { &b };
+        let base = if in_a { 1 } else { 1 + a.len() + MID1.len() };
+        let x = char_boundary(region, &mut rng);
+        let (start, end, ins) = if rng.below(2) == 0 {
+            let y = char_boundary(region, &mut rng);
+            (x.min(y), x.max(y).min(x.min(y) + 8), "")
+        } else {
+            let ins = POOL[rng.below(POOL.len())];
+            (x, x, ins)
+        };
+        if !region.is_char_boundary(end) || (!in_a && ins.contains('\n')) {
+            continue;
+        }
+        let mut edited = region.clone();
+        edited.replace_range(start..end, ins);
+        if in_a && !edited.split('\n').skip(1).all(|l| l.starts_with('#')) {
+            continue;
+        }
+        let text = full(&a, &b);
+        let range = json!({
+            "start": position(&text, base + start, false),
+            "end": position(&text, base + end, false),
+        });
+        version += 1;
+        c.change(version, &range, ins);
+        if in_a {
+            a = edited;
+        } else {
+            b = edited;
+        }
+    }
+    let text = full(&a, &b);
+    let got = c.diagnostics(version);
+    let fresh = bucketguard::analysis::analyze(
+        "template.yaml",
+        &text,
+        &bucketguard::settings::Settings::default(),
+    );
+    assert!(!fresh.diagnostics.is_empty());
+    let index = bucketguard::text::LineIndex::new(&text);
+    let enc = bucketguard::text::Encoding::Utf16;
+    let want: Vec<Value> = fresh
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let s = index.position(&text, d.span.start, enc);
+            let e = index.position(&text, d.span.end, enc);
+            json!({
+                "code": d.code,
+                "message": d.message,
+                "range": {"start": {"line": s.line, "character": s.col}, "end": {"line": e.line, "character": e.col}},
+            })
+        })
+        .collect();
+    let got: Vec<Value> = got
+        .iter()
+        .map(|d| json!({"code": d["code"], "message": d["message"], "range": d["range"]}))
+        .collect();
+    assert_eq!(got, want);
+    c.shutdown();
+}
