@@ -421,6 +421,21 @@ fn config_changes_republish_and_nonsense_gets_errors() {
     );
     severity_of(&mut c, "error from the editor settings", 1);
 
+    // A document over `maxFileSize` gets one information diagnostic.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"bucketguard": {"maxFileSize": 10}}}),
+    );
+    let big = c.wait_for("the file-too-large diagnostic", |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["diagnostics"][0]["code"] == "file-too-large"
+    });
+    assert_eq!(
+        big["params"]["diagnostics"].as_array().map(Vec::len),
+        Some(1)
+    );
+    assert_eq!(big["params"]["diagnostics"][0]["severity"], 3);
+
     // Nonsense gets answers, not a crash.
     let hover = c.request(
         "textDocument/hover",

@@ -10,11 +10,16 @@ use std::time::Duration;
 /// The debounce before analysing a changed document.
 pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(30);
 
+/// Documents larger than this many bytes are not analysed by default.
+pub const DEFAULT_MAX_FILE_SIZE: usize = 4 * 1024 * 1024;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
     /// Layered over the project's config file.
     pub settings: Settings,
     pub debounce: Duration,
+    /// Larger documents get one information diagnostic instead of findings.
+    pub max_file_size: usize,
 }
 
 impl Default for Options {
@@ -22,6 +27,7 @@ impl Default for Options {
         Options {
             settings: Settings::default(),
             debounce: DEFAULT_DEBOUNCE,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
         }
     }
 }
@@ -74,6 +80,12 @@ pub fn parse(value: Option<&Value>) -> (Options, Vec<String>) {
         match ms.as_u64() {
             Some(ms) if ms <= 10_000 => out.debounce = Duration::from_millis(ms),
             _ => warnings.push(format!("`debounceMs`: `{ms}` is not 0..=10000")),
+        }
+    }
+    if let Some(n) = value.get("maxFileSize") {
+        match n.as_u64().and_then(|n| usize::try_from(n).ok()) {
+            Some(n) => out.max_file_size = n,
+            None => warnings.push(format!("`maxFileSize`: `{n}` is not a byte count")),
         }
     }
     (out, warnings)

@@ -93,7 +93,11 @@ struct Job {
     text: String,
     language_id: String,
     base: Settings,
+    max_file_size: usize,
 }
+
+/// The code of the one diagnostic of a document too large to analyse.
+pub const FILE_TOO_LARGE: &str = "file-too-large";
 
 fn internal(what: &str) -> Error {
     let mut e = Error::internal_error();
@@ -125,6 +129,26 @@ fn analyze_job(job: &Job, configs: &ConfigCache) -> Snapshot {
             job.base.clone()
         }
     };
+    if job.text.len() > job.max_file_size {
+        return Snapshot {
+            version: job.version,
+            index: LineIndex::new(&job.text),
+            text: job.text.clone(),
+            diagnostics: vec![analysis::Diagnostic {
+                code: FILE_TOO_LARGE.to_string(),
+                span: Span::empty(0),
+                severity: rules::Severity::Info,
+                message: format!(
+                    "not checked: the file has {} bytes, more than `maxFileSize` ({})",
+                    job.text.len(),
+                    job.max_file_size
+                ),
+                resource: None,
+                related: Vec::new(),
+                fix: None,
+            }],
+        };
+    }
     let name = path.to_string_lossy();
     let kind = FileKind::detect(&name, &job.text).or(match job.language_id.as_str() {
         "yaml" => Some(FileKind::Yaml),
@@ -174,6 +198,7 @@ impl Backend {
             text: open.doc.text(),
             language_id: open.doc.language_id().to_string(),
             base: st.options.settings.clone(),
+            max_file_size: st.options.max_file_size,
         })
     }
 
