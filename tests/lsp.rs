@@ -445,6 +445,24 @@ fn config_changes_republish_and_nonsense_gets_errors() {
     c.send(json!({"jsonrpc": "2.0", "id": 99, "method": "bucketguard/nonsense", "params": {}}));
     let err = c.wait_for("an error for an unknown method", |m| m["id"] == 99);
     assert!(err.get("error").is_some(), "{err}");
+    let garbage = "{not json";
+    write!(
+        c.stdin,
+        "Content-Length: {}\r\n\r\n{}",
+        garbage.len(),
+        garbage
+    )
+    .expect("write");
+    c.stdin.flush().expect("flush");
+    let err = c.wait_for("an error for bad JSON", |m| {
+        m["id"].is_null() && m.get("error").is_some()
+    });
+    assert_eq!(err["error"]["code"], -32700, "{err}");
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}),
+    );
+    assert_eq!(hover, Value::Null);
     c.shutdown();
 }
 

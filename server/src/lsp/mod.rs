@@ -10,6 +10,7 @@ mod document;
 mod options;
 mod server;
 mod service;
+mod stdio;
 
 use anyhow::Result;
 
@@ -21,5 +22,7 @@ pub fn run() -> Result<u8> {
         .enable_all()
         .build()?;
     runtime.block_on(server::serve());
+    // The stdin reader may sit in a blocking read: do not wait for it.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     Ok(0)
 }

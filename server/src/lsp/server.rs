@@ -25,9 +25,11 @@ use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 pub const FIX_ALL: lsp::CodeActionKind = lsp::CodeActionKind::new("source.fixAll.bucketguard");
 
 pub async fn serve() {
-    let stdin = tokio::io::stdin();
+    let stdin = super::stdio::sanitized(tokio::io::stdin());
     let stdout = tokio::io::stdout();
-    let (service, socket) = LspService::new(Backend::new);
+    let (service, socket) = LspService::build(Backend::new)
+        .custom_method(super::stdio::INVALID_MESSAGE, Backend::invalid_message)
+        .finish();
     Server::new(stdin, stdout, socket)
         .serve(Guard::new(service))
         .await;
@@ -279,6 +281,11 @@ impl Backend {
 
     fn encoding(&self) -> Encoding {
         self.state().encoding
+    }
+
+    /// The stand-in for a message that was not JSON-RPC (see `stdio`).
+    async fn invalid_message(&self) -> Result<()> {
+        Err(Error::parse_error())
     }
 
     /// Forget cached config files and re-analyse every open document.
