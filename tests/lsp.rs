@@ -613,3 +613,36 @@ fn random_incremental_edits_replayed_by_the_server_match_a_fresh_analysis() {
     assert_eq!(got, want);
     c.shutdown();
 }
+
+#[test]
+fn a_syntax_error_is_published_with_the_last_good_findings() {
+    let mut c = Client::start();
+    c.initialize(json!(["utf-16"]), json!({"select": ["S3-111"]}));
+    c.open(TEMPLATE);
+    assert_eq!(c.diagnostics(1).len(), 1);
+    // An unclosed flow mapping on line 1 breaks the file.
+    let at = json!({"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}});
+    c.change(2, &at, "{");
+    let broken = apply(TEMPLATE, &[json!({"range": at, "newText": "{"})], false);
+    let diags = c.diagnostics(2);
+    let mut codes: Vec<&str> = diags.iter().filter_map(|d| d["code"].as_str()).collect();
+    codes.sort();
+    assert_eq!(codes, vec!["S3-111", "syntax-error"], "{diags:#?}");
+    let carried = diags
+        .iter()
+        .find(|d| d["code"] == "S3-111")
+        .expect("carried finding");
+    assert_eq!(
+        carried["range"],
+        expected_range(&broken, "PublicRead", false)
+    );
+    assert!(
+        carried["message"]
+            .as_str()
+            .expect("message")
+            .ends_with("(from the last version that parsed)"),
+        "{carried:#}"
+    );
+    assert!(carried.get("data").is_none(), "{carried:#}");
+    c.shutdown();
+}

@@ -5,6 +5,7 @@
 //! analysed by [`crate::analysis::analyze`] with settings found by
 //! [`crate::project::ConfigCache`], exactly as `check` does.
 
+mod carry;
 mod convert;
 mod document;
 mod options;

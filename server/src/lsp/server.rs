@@ -1,6 +1,7 @@
 //! The `LanguageServer` implementation: document state, scheduling of
 //! analyses, publishing, hover and code actions.
 
+use super::carry;
 use super::convert::{self, FixData, Positions};
 use super::document::{Change, Document};
 use super::options::{self, Options};
@@ -58,6 +59,8 @@ struct Open {
     doc: Document,
     /// The last analysis published for this document.
     last: Option<Arc<Snapshot>>,
+    /// The last analysis of a version that parsed.
+    last_good: Option<Arc<Snapshot>>,
 }
 
 #[derive(Default)]
@@ -226,9 +229,25 @@ impl Backend {
             let Some(job) = this.job(&uri, Some(version)) else {
                 return;
             };
-            let Ok(snapshot) = this.run(job).await else {
+            let Ok(mut snapshot) = this.run(job).await else {
                 return;
             };
+            let parsed = !carry::has_syntax_error(&snapshot.diagnostics);
+            if !parsed {
+                let good = this
+                    .state()
+                    .docs
+                    .get(&uri)
+                    .and_then(|o| o.last_good.clone());
+                if let Some(good) = good {
+                    snapshot.diagnostics = carry::with_last_good(
+                        &snapshot.diagnostics,
+                        &snapshot.text,
+                        &good.text,
+                        &good.diagnostics,
+                    );
+                }
+            }
             let snapshot = Arc::new(snapshot);
             let _turn = this.inner.publish.lock().await;
             let diagnostics = {
@@ -241,6 +260,9 @@ impl Backend {
                     return;
                 }
                 open.last = Some(snapshot.clone());
+                if parsed {
+                    open.last_good = Some(snapshot.clone());
+                }
                 let pos = snapshot.positions(encoding);
                 snapshot
                     .diagnostics
@@ -533,6 +555,7 @@ impl LanguageServer for Backend {
                 Open {
                     doc: Document::new(&d.text, version, &d.language_id),
                     last: None,
+                    last_good: None,
                 },
             );
         });
