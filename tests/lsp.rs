@@ -276,6 +276,19 @@ fn utf16_client_sees_finding_hovers_fixes_it_and_sees_it_gone() {
         bucketguard::docs::rule_markdown(rule)
     );
     assert_eq!(hover["range"], d["range"]);
+    let ty = expected_range(TEMPLATE, "AWS::S3::Bucket", false);
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": URI}, "position": ty["start"]}),
+    );
+    assert_eq!(hover["range"], ty);
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .expect("markdown")
+            .contains("Account-level checklist"),
+        "{hover:#}"
+    );
 
     let actions = c.request(
         "textDocument/codeAction",

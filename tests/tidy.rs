@@ -17,6 +17,7 @@ const CORE: &[&str] = &[
     "suppress.rs",
     "analysis.rs",
     "docs.rs",
+    "hover.rs",
 ];
 
 const FORBIDDEN_IN_CORE: &[&str] = &[

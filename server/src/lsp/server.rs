@@ -9,6 +9,7 @@ use super::service::{Guard, EDIT_KEY};
 use crate::analysis::{self, FileKind};
 use crate::docs;
 use crate::fix::Applicability;
+use crate::hover;
 use crate::project::ConfigCache;
 use crate::rules;
 use crate::settings::Settings;
@@ -40,6 +41,7 @@ pub async fn serve() {
 #[derive(Debug)]
 struct Snapshot {
     version: i32,
+    kind: Option<FileKind>,
     text: String,
     index: LineIndex,
     diagnostics: Vec<analysis::Diagnostic>,
@@ -137,6 +139,7 @@ fn analyze_job(job: &Job, configs: &ConfigCache) -> Snapshot {
     if job.text.len() > job.max_file_size {
         return Snapshot {
             version: job.version,
+            kind: None,
             index: LineIndex::new(&job.text),
             text: job.text.clone(),
             diagnostics: vec![analysis::Diagnostic {
@@ -166,6 +169,7 @@ fn analyze_job(job: &Job, configs: &ConfigCache) -> Snapshot {
     };
     Snapshot {
         version: job.version,
+        kind,
         index: LineIndex::new(&job.text),
         text: job.text.clone(),
         diagnostics: result.diagnostics,
@@ -349,17 +353,30 @@ fn negotiate(params: &lsp::InitializeParams) -> Encoding {
 fn hover_at(snap: &Snapshot, pos: lsp::Position, encoding: Encoding) -> Option<lsp::Hover> {
     let p = snap.positions(encoding);
     let offset = p.offset(pos);
-    let hit = snap.diagnostics.iter().find(|d| {
-        rules::find(&d.code).is_some()
-            && (d.span.contains(offset) || d.span.start == offset || d.span.end == offset)
-    })?;
-    let rule = rules::find(&hit.code)?;
-    Some(lsp::Hover {
-        contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+    let markdown = |value: String| {
+        lsp::HoverContents::Markup(lsp::MarkupContent {
             kind: lsp::MarkupKind::Markdown,
-            value: docs::rule_markdown(rule),
-        }),
-        range: Some(p.range(hit.span)),
+            value,
+        })
+    };
+    // A finding first: its rule's documentation.
+    let finding = snap.diagnostics.iter().find_map(|d| {
+        let on = d.span.contains(offset) || d.span.start == offset || d.span.end == offset;
+        rules::find(&d.code)
+            .filter(|r| on && r.id == d.code)
+            .map(|r| (r, d.span))
+    });
+    if let Some((rule, span)) = finding {
+        return Some(lsp::Hover {
+            contents: markdown(docs::rule_markdown(rule)),
+            range: Some(p.range(span)),
+        });
+    }
+    // Else an S3 resource type or a property a rule looks at.
+    let g = hover::guidance(snap.kind?, &snap.text, offset)?;
+    Some(lsp::Hover {
+        contents: markdown(g.markdown),
+        range: Some(p.range(g.span)),
     })
 }
 
