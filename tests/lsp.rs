@@ -264,7 +264,8 @@ fn utf16_client_sees_finding_hovers_fixes_it_and_sees_it_gone() {
         d["codeDescription"]["href"],
         "https://github.com/bucketguard/bucketguard/blob/main/docs/rules.md#s3-111-public-acl"
     );
-    assert_eq!(d["data"]["applicability"], "safe");
+    assert_eq!(d["data"]["fix"]["applicability"], "safe");
+    assert_eq!(d["data"]["suppress"]["applicability"], "suppress");
 
     let hover = c.request(
         "textDocument/hover",
@@ -299,9 +300,18 @@ fn utf16_client_sees_finding_hovers_fixes_it_and_sees_it_gone() {
         }),
     );
     let actions = actions.as_array().expect("actions");
-    assert_eq!(actions.len(), 1, "{actions:#?}");
+    assert_eq!(actions.len(), 2, "{actions:#?}");
     assert_eq!(actions[0]["kind"], "quickfix");
     assert_eq!(actions[0]["isPreferred"], true);
+    // The second action suppresses the rule for the resource.
+    assert_eq!(actions[1]["title"], "Suppress S3-111 for resource `Logs`");
+    assert_eq!(actions[1]["isPreferred"], false);
+    let suppress = actions[1]["edit"]["changes"][URI]
+        .as_array()
+        .expect("edits")
+        .clone();
+    let suppressed = apply(TEMPLATE, &suppress, false);
+    assert!(suppressed.contains("S3-111"), "{suppressed}");
     let edits = actions[0]["edit"]["changes"][URI]
         .as_array()
         .expect("edits")
@@ -491,7 +501,7 @@ fn needs_input_fixes_are_snippets_only_for_clients_that_accept_them() {
         c.open(text);
         let diags = c.diagnostics(1);
         assert_eq!(diags.len(), 1, "{diags:#?}");
-        assert_eq!(diags[0]["data"]["applicability"], "needs-input");
+        assert_eq!(diags[0]["data"]["fix"]["applicability"], "needs-input");
         let actions = c.request(
             "textDocument/codeAction",
             json!({

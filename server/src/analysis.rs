@@ -224,6 +224,29 @@ pub fn analyze_as(kind: FileKind, text: &str, settings: &Settings) -> Analysis {
     }
 }
 
+/// For each diagnostic of a rule that names a resource, the edits that
+/// suppress the rule for that resource through its `Metadata` (works in
+/// YAML and JSON); `None` where that cannot be rendered safely.
+pub fn suppression_edits(
+    kind: FileKind,
+    text: &str,
+    diagnostics: &[Diagnostic],
+) -> Vec<Option<Vec<fix::Edit>>> {
+    let doc = syntax::parse(text, kind.format());
+    let renderer = fix::cfn::Renderer::new(text, &doc);
+    diagnostics
+        .iter()
+        .map(|d| {
+            let resource = d.resource.as_ref()?;
+            rules::find(&d.code).filter(|r| r.id == d.code)?;
+            renderer.render(&fix::FixIntent::SuppressForResource {
+                resource: resource.clone(),
+                rule: d.code.clone(),
+            })
+        })
+        .collect()
+}
+
 fn stale(span: Span, message: String) -> Diagnostic {
     Diagnostic {
         code: STALE_SUPPRESSION.to_string(),
@@ -235,3 +258,7 @@ fn stale(span: Span, message: String) -> Diagnostic {
         fix: None,
     }
 }
+
+#[cfg(test)]
+#[path = "analysis_tests.rs"]
+mod tests;

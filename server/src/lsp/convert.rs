@@ -4,7 +4,7 @@
 
 use crate::analysis;
 use crate::docs;
-use crate::fix::{Applicability, Fix};
+use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::{self, Severity};
 use crate::text::{Encoding, LineCol, LineIndex, Span};
 use serde::{Deserialize, Serialize};
@@ -61,13 +61,21 @@ pub fn encoding_kind(enc: Encoding) -> lsp::PositionEncodingKind {
 }
 
 /// What a diagnostic's `data` holds: the document version the diagnostic
-/// was computed for and its fix, with edits already converted to LSP
-/// ranges of that version.
+/// was computed for, its fix, and the suppression of its rule for its
+/// resource, with edits already converted to LSP ranges of that version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiagnosticData {
+    pub version: i32,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub fix: Option<FixData>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub suppress: Option<FixData>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FixData {
-    pub version: i32,
     pub title: String,
-    /// `safe` or `needs-input`.
+    /// `safe`, `needs-input`, or `suppress` for a suppression.
     pub applicability: String,
     pub edits: Vec<EditData>,
 }
@@ -89,13 +97,11 @@ pub fn applicability_str(a: Applicability) -> &'static str {
     }
 }
 
-pub fn fix_data(fix: &Fix, version: i32, pos: &Positions) -> FixData {
+pub fn fix_data(title: &str, applicability: &str, edits: &[Edit], pos: &Positions) -> FixData {
     FixData {
-        version,
-        title: fix.title.clone(),
-        applicability: applicability_str(fix.applicability).to_string(),
-        edits: fix
-            .edits
+        title: title.to_string(),
+        applicability: applicability.to_string(),
+        edits: edits
             .iter()
             .map(|e| EditData {
                 range: pos.range(e.span),
@@ -105,6 +111,9 @@ pub fn fix_data(fix: &Fix, version: i32, pos: &Positions) -> FixData {
             .collect(),
     }
 }
+
+/// A suppression: its title and edits.
+pub type Suppression = (String, Vec<Edit>);
 
 pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
     match s {
@@ -117,6 +126,7 @@ pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
 /// One core diagnostic as an LSP diagnostic of document `uri` at `version`.
 pub fn diagnostic(
     d: &analysis::Diagnostic,
+    suppress: Option<&Suppression>,
     uri: &lsp::Uri,
     version: i32,
     pos: &Positions,
@@ -133,10 +143,17 @@ pub fn diagnostic(
             message: r.message.clone(),
         })
         .collect();
-    let data = d
-        .fix
-        .as_ref()
-        .and_then(|f| serde_json::to_value(fix_data(f, version, pos)).ok());
+    let data = DiagnosticData {
+        version,
+        fix: d
+            .fix
+            .as_ref()
+            .map(|f: &Fix| fix_data(&f.title, applicability_str(f.applicability), &f.edits, pos)),
+        suppress: suppress.map(|(title, edits)| fix_data(title, "suppress", edits, pos)),
+    };
+    let data = (data.fix.is_some() || data.suppress.is_some())
+        .then(|| serde_json::to_value(data).ok())
+        .flatten();
     lsp::Diagnostic {
         range: pos.range(d.span),
         severity: Some(severity(d.severity)),

@@ -2,7 +2,7 @@
 //! analyses, publishing, hover and code actions.
 
 use super::carry;
-use super::convert::{self, FixData, Positions};
+use super::convert::{self, DiagnosticData, FixData, Positions, Suppression};
 use super::document::{Change, Document};
 use super::options::{self, Options};
 use super::service::{Guard, EDIT_KEY};
@@ -45,6 +45,8 @@ struct Snapshot {
     text: String,
     index: LineIndex,
     diagnostics: Vec<analysis::Diagnostic>,
+    /// Suppressions by (rule id, span) of the diagnostic.
+    suppress: HashMap<(String, Span), Suppression>,
 }
 
 impl Snapshot {
@@ -142,6 +144,7 @@ fn analyze_job(job: &Job, configs: &ConfigCache) -> Snapshot {
             kind: None,
             index: LineIndex::new(&job.text),
             text: job.text.clone(),
+            suppress: HashMap::new(),
             diagnostics: vec![analysis::Diagnostic {
                 code: FILE_TOO_LARGE.to_string(),
                 span: Span::empty(0),
@@ -167,12 +170,23 @@ fn analyze_job(job: &Job, configs: &ConfigCache) -> Snapshot {
         Some(k) => analysis::analyze_as(k, &job.text, &settings),
         None => analysis::Analysis::default(),
     };
+    let mut suppress = HashMap::new();
+    if let Some(k) = kind {
+        let edits = analysis::suppression_edits(k, &job.text, &result.diagnostics);
+        for (d, edits) in result.diagnostics.iter().zip(edits) {
+            if let (Some(edits), Some(resource)) = (edits, d.resource.as_ref()) {
+                let title = format!("Suppress {} for resource `{resource}`", d.code);
+                suppress.insert((d.code.clone(), d.span), (title, edits));
+            }
+        }
+    }
     Snapshot {
         version: job.version,
         kind,
         index: LineIndex::new(&job.text),
         text: job.text.clone(),
         diagnostics: result.diagnostics,
+        suppress,
     }
 }
 
@@ -271,7 +285,10 @@ impl Backend {
                 snapshot
                     .diagnostics
                     .iter()
-                    .map(|d| convert::diagnostic(d, &uri, version, &pos))
+                    .map(|d| {
+                        let suppress = snapshot.suppress.get(&(d.code.clone(), d.span));
+                        convert::diagnostic(d, suppress, &uri, version, &pos)
+                    })
                     .collect()
             };
             this.inner
@@ -657,7 +674,7 @@ impl LanguageServer for Backend {
                     let Some(data) = d
                         .data
                         .clone()
-                        .and_then(|v| serde_json::from_value::<FixData>(v).ok())
+                        .and_then(|v| serde_json::from_value::<DiagnosticData>(v).ok())
                     else {
                         continue;
                     };
@@ -666,19 +683,22 @@ impl LanguageServer for Backend {
                     if data.version != version {
                         continue;
                     }
-                    let snippet = (snippets && data.edits.iter().any(|e| e.snippet.is_some()))
-                        .then(
-                            || serde_json::json!({ EDIT_KEY: snippet_edit(&uri, version, &data) }),
-                        );
-                    out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
-                        title: data.title.clone(),
-                        kind: Some(lsp::CodeActionKind::QUICKFIX),
-                        diagnostics: Some(vec![d.clone()]),
-                        edit: Some(workspace_edit(&uri, text_edits(&data))),
-                        is_preferred: Some(data.applicability == "safe"),
-                        data: snippet,
-                        ..Default::default()
-                    }));
+                    for (fix, is_fix) in [(&data.fix, true), (&data.suppress, false)] {
+                        let Some(fix) = fix else {
+                            continue;
+                        };
+                        let snippet = (snippets && fix.edits.iter().any(|e| e.snippet.is_some()))
+                            .then(|| serde_json::json!({ EDIT_KEY: snippet_edit(&uri, version, fix) }));
+                        out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                            title: fix.title.clone(),
+                            kind: Some(lsp::CodeActionKind::QUICKFIX),
+                            diagnostics: Some(vec![d.clone()]),
+                            edit: Some(workspace_edit(&uri, text_edits(fix))),
+                            is_preferred: Some(is_fix && fix.applicability == "safe"),
+                            data: snippet,
+                            ..Default::default()
+                        }));
+                    }
                 }
                 out
             })?;
