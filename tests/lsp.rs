@@ -669,3 +669,30 @@ fn a_syntax_error_is_published_with_the_last_good_findings() {
     assert!(carried.get("data").is_none(), "{carried:#}");
     c.shutdown();
 }
+
+#[test]
+fn settings_pulled_with_workspace_configuration_layer_over_init_options() {
+    let mut c = Client::start();
+    c.initialize_with(
+        json!({"workspace": {"configuration": true}}),
+        json!({"select": ["S3-111"]}),
+    );
+    let req = c.wait_for("workspace/configuration", |m| {
+        m["method"] == "workspace/configuration"
+    });
+    assert_eq!(req["params"]["items"][0]["section"], "bucketguard");
+    c.send(
+        json!({"jsonrpc": "2.0", "id": req["id"], "result": [{"severity": {"S3-111": "warning"}}]}),
+    );
+    c.open(TEMPLATE);
+    let msg = c.wait_for("a warning from the pulled settings", |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["diagnostics"][0]["severity"] == 2
+    });
+    // `select` from the init options still applies.
+    assert_eq!(
+        msg["params"]["diagnostics"].as_array().map(Vec::len),
+        Some(1)
+    );
+    c.shutdown();
+}

@@ -76,6 +76,8 @@ struct State {
     can_watch: bool,
     /// The client answers `workspace/configuration`.
     can_pull_config: bool,
+    /// The `initializationOptions`, under the settings sent later.
+    init_options: serde_json::Value,
     /// The client accepts snippet text edits in code actions
     /// (`experimental.snippetTextEdit`).
     snippets: bool,
@@ -331,6 +333,31 @@ impl Backend {
         Err(Error::parse_error())
     }
 
+    /// Ask the client for the `bucketguard` settings section, when it
+    /// answers `workspace/configuration`; true when settings were found.
+    async fn pull_settings(&self) -> bool {
+        if !self.state().can_pull_config {
+            return false;
+        }
+        let item = lsp::ConfigurationItem {
+            scope_uri: None,
+            section: Some("bucketguard".to_string()),
+        };
+        match self.inner.client.configuration(vec![item]).await {
+            Ok(values) => match values.first().filter(|v| v.is_object()) {
+                Some(v) => {
+                    self.set_options(v);
+                    true
+                }
+                None => false,
+            },
+            Err(e) => {
+                eprintln!("bucketguard: workspace/configuration failed: {e}");
+                false
+            }
+        }
+    }
+
     /// Forget cached config files and re-analyse every open document.
     fn republish_all(&self) {
         self.inner.configs.clear();
@@ -345,9 +372,19 @@ impl Backend {
         }
     }
 
-    /// Replace the editor options with `value` (the `bucketguard` section).
+    /// Set the editor options to `value` (the `bucketguard` section)
+    /// layered over the `initializationOptions`: a key in `value` wins.
     fn set_options(&self, value: &serde_json::Value) {
-        let (opts, warnings) = options::parse(Some(value));
+        let init = self.state().init_options.clone();
+        let mut merged = init.get("bucketguard").cloned().unwrap_or(init);
+        if let (Some(m), Some(v)) = (merged.as_object_mut(), value.as_object()) {
+            for (k, x) in v {
+                m.insert(k.clone(), x.clone());
+            }
+        } else {
+            merged = value.clone();
+        }
+        let (opts, warnings) = options::parse(Some(&merged));
         for w in &warnings {
             eprintln!("bucketguard: settings: {w}");
         }
@@ -477,6 +514,10 @@ impl LanguageServer for Backend {
             let mut st = self.state();
             st.encoding = encoding;
             st.options = opts;
+            st.init_options = params
+                .initialization_options
+                .clone()
+                .unwrap_or(serde_json::Value::Null);
             st.can_watch = ws
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|d| d.dynamic_registration)
@@ -518,6 +559,9 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: lsp::InitializedParams) {
+        if self.pull_settings().await {
+            self.republish_all();
+        }
         if !self.state().can_watch {
             return;
         }
@@ -558,19 +602,8 @@ impl LanguageServer for Backend {
             .cloned();
         if let Some(v) = pushed {
             self.set_options(&v);
-        } else if self.state().can_pull_config {
-            let item = lsp::ConfigurationItem {
-                scope_uri: None,
-                section: Some("bucketguard".to_string()),
-            };
-            match self.inner.client.configuration(vec![item]).await {
-                Ok(values) => {
-                    if let Some(v) = values.first().filter(|v| v.is_object()) {
-                        self.set_options(v);
-                    }
-                }
-                Err(e) => eprintln!("bucketguard: workspace/configuration failed: {e}"),
-            }
+        } else {
+            self.pull_settings().await;
         }
         self.republish_all();
     }
