@@ -65,6 +65,8 @@ struct Open {
     last: Option<Arc<Snapshot>>,
     /// The last analysis of a version that parsed.
     last_good: Option<Arc<Snapshot>>,
+    /// Bumped by every scheduled analysis: only the latest may publish.
+    generation: u64,
 }
 
 #[derive(Default)]
@@ -211,10 +213,12 @@ impl Backend {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn job(&self, uri: &lsp::Uri, version: Option<i32>) -> Option<Job> {
+    /// What to analyse for `uri`; `None` when the document is closed or
+    /// the work of `generation` has been superseded.
+    fn job(&self, uri: &lsp::Uri, generation: Option<u64>) -> Option<Job> {
         let st = self.state();
         let open = st.docs.get(uri)?;
-        if version.is_some_and(|v| v != open.doc.version()) {
+        if generation.is_some_and(|g| g != open.generation) {
             return None;
         }
         Some(Job {
@@ -238,17 +242,27 @@ impl Backend {
             })
     }
 
-    /// Analyse the document at `version` after `delay` and publish, unless
-    /// a newer version arrived in the meantime.
-    fn schedule(&self, uri: lsp::Uri, version: i32, delay: Duration) {
+    /// Analyse the document after `delay` and publish, unless newer work
+    /// was scheduled for it in the meantime (a later edit, or a settings
+    /// change): the latest scheduled work supersedes all older work.
+    fn schedule(&self, uri: lsp::Uri, delay: Duration) {
+        let generation = {
+            let mut st = self.state();
+            let Some(open) = st.docs.get_mut(&uri) else {
+                return;
+            };
+            open.generation += 1;
+            open.generation
+        };
         let this = self.clone();
         tokio::spawn(async move {
             if !delay.is_zero() {
                 tokio::time::sleep(delay).await;
             }
-            let Some(job) = this.job(&uri, Some(version)) else {
+            let Some(job) = this.job(&uri, Some(generation)) else {
                 return;
             };
+            let version = job.version;
             let Ok(mut snapshot) = this.run(job).await else {
                 return;
             };
@@ -276,7 +290,7 @@ impl Backend {
                 let Some(open) = st.docs.get_mut(&uri) else {
                     return;
                 };
-                if open.doc.version() != version {
+                if open.generation != generation || open.doc.version() != version {
                     return;
                 }
                 open.last = Some(snapshot.clone());
@@ -361,14 +375,9 @@ impl Backend {
     /// Forget cached config files and re-analyse every open document.
     fn republish_all(&self) {
         self.inner.configs.clear();
-        let open: Vec<(lsp::Uri, i32)> = self
-            .state()
-            .docs
-            .iter()
-            .map(|(uri, o)| (uri.clone(), o.doc.version()))
-            .collect();
-        for (uri, version) in open {
-            self.schedule(uri, version, Duration::ZERO);
+        let open: Vec<lsp::Uri> = self.state().docs.keys().cloned().collect();
+        for uri in open {
+            self.schedule(uri, Duration::ZERO);
         }
     }
 
@@ -623,11 +632,12 @@ impl LanguageServer for Backend {
                     doc: Document::new(&d.text, version, &d.language_id),
                     last: None,
                     last_good: None,
+                    generation: 0,
                 },
             );
         });
         if opened.is_ok() {
-            self.schedule(d.uri, version, Duration::ZERO);
+            self.schedule(d.uri, Duration::ZERO);
         }
     }
 
@@ -663,7 +673,7 @@ impl LanguageServer for Backend {
             }
         });
         if let Ok(Some(debounce)) = applied {
-            self.schedule(uri, version, debounce);
+            self.schedule(uri, debounce);
         }
     }
 
