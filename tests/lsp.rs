@@ -356,8 +356,18 @@ fn utf8_client_gets_utf8_ranges_and_never_a_stale_version() {
         c.change(version, &line5, ins);
         text = apply(&text, &[json!({"range": line5, "newText": ins})], true);
     }
-    // A repeated old version is refused and changes nothing.
+    // A repeated old version is refused, with a warning, and changes nothing.
     c.change(3, &line5, "XXXX");
+    let refused = c.wait_for("a warning about the refused change", |m| {
+        m["method"] == "window/logMessage"
+    });
+    assert!(
+        refused["params"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("version 3 is not newer"),
+        "{refused:#}"
+    );
     let diags = c.diagnostics(4);
     assert_eq!(diags.len(), 1, "{diags:#?}");
     assert_eq!(diags[0]["range"], expected_range(&text, "PublicRead", true));
@@ -694,5 +704,56 @@ fn settings_pulled_with_workspace_configuration_layer_over_init_options() {
         msg["params"]["diagnostics"].as_array().map(Vec::len),
         Some(1)
     );
+    c.shutdown();
+}
+
+#[test]
+fn traces_follow_set_trace_and_warnings_reach_the_client() {
+    let mut c = Client::start();
+    let result = c.request(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": null,
+            "capabilities": {},
+            "trace": "verbose",
+            "initializationOptions": {"select": ["S3-111"], "debounceMs": "soon"},
+        }),
+    );
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
+    c.notify("initialized", json!({}));
+    let warning = c.wait_for("a warning about debounceMs", |m| {
+        m["method"] == "window/logMessage"
+    });
+    assert_eq!(warning["params"]["type"], 2);
+    assert!(
+        warning["params"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("debounceMs"),
+        "{warning:#}"
+    );
+
+    c.open(TEMPLATE);
+    let trace = c.wait_for("a verbose trace", |m| m["method"] == "$/logTrace");
+    assert!(
+        trace["params"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("published 1 diagnostics"),
+        "{trace:#}"
+    );
+    assert!(trace["params"]["verbose"].is_string(), "{trace:#}");
+
+    c.notify("$/setTrace", json!({"value": "messages"}));
+    let at = json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}});
+    c.change(2, &at, "# note\n");
+    let trace = c.wait_for("a trace without details", |m| {
+        m["method"] == "$/logTrace"
+            && m["params"]["message"]
+                .as_str()
+                .is_some_and(|s| s.ends_with("version 2"))
+    });
+    assert!(trace["params"].get("verbose").is_none(), "{trace:#}");
     c.shutdown();
 }

@@ -17,6 +17,7 @@ use crate::text::{Encoding, LineIndex, Span};
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 use tower_lsp_server::jsonrpc::{Error, Result};
@@ -31,6 +32,7 @@ pub async fn serve() {
     let stdout = tokio::io::stdout();
     let (service, socket) = LspService::build(Backend::new)
         .custom_method(super::stdio::INVALID_MESSAGE, Backend::invalid_message)
+        .custom_method("$/setTrace", Backend::set_trace)
         .finish();
     Server::new(stdin, stdout, socket)
         .serve(Guard::new(service))
@@ -92,6 +94,9 @@ struct Inner {
     /// Held while checking a result is current and publishing it, so an
     /// older version can never be published after a newer one.
     publish: tokio::sync::Mutex<()>,
+    /// The client's trace level (`$/setTrace`): 0 off, 1 messages,
+    /// 2 verbose.
+    trace: AtomicU8,
 }
 
 #[derive(Clone)]
@@ -202,6 +207,7 @@ impl Backend {
                 state: Mutex::new(State::default()),
                 configs: ConfigCache::new(),
                 publish: tokio::sync::Mutex::new(()),
+                trace: AtomicU8::new(0),
             }),
         }
     }
@@ -262,6 +268,7 @@ impl Backend {
             let Some(job) = this.job(&uri, Some(generation)) else {
                 return;
             };
+            let started = std::time::Instant::now();
             let version = job.version;
             let Ok(mut snapshot) = this.run(job).await else {
                 return;
@@ -284,7 +291,7 @@ impl Backend {
             }
             let snapshot = Arc::new(snapshot);
             let _turn = this.inner.publish.lock().await;
-            let diagnostics = {
+            let diagnostics: Vec<lsp::Diagnostic> = {
                 let mut st = this.state();
                 let encoding = st.encoding;
                 let Some(open) = st.docs.get_mut(&uri) else {
@@ -307,10 +314,20 @@ impl Backend {
                     })
                     .collect()
             };
+            let count = diagnostics.len();
+            let message = format!(
+                "published {count} diagnostics for {} version {version}",
+                uri.as_str()
+            );
             this.inner
                 .client
                 .publish_diagnostics(uri, diagnostics, Some(version))
                 .await;
+            drop(_turn);
+            this.trace(message, || {
+                format!("analysed in {} ms", started.elapsed().as_millis())
+            })
+            .await;
         });
     }
 
@@ -342,6 +359,42 @@ impl Backend {
         self.state().encoding
     }
 
+    async fn set_trace(&self, params: lsp::SetTraceParams) {
+        self.inner
+            .trace
+            .store(trace_level(params.value), Ordering::Relaxed);
+    }
+
+    /// A trace line: to stderr and as `$/logTrace`, when the client's trace
+    /// level asks for it; `verbose` only at level verbose.
+    async fn trace(&self, message: String, verbose: impl FnOnce() -> String) {
+        let level = self.inner.trace.load(Ordering::Relaxed);
+        if level == 0 {
+            return;
+        }
+        let verbose = (level >= 2).then(verbose);
+        match &verbose {
+            Some(v) => eprintln!("bucketguard: {message}: {v}"),
+            None => eprintln!("bucketguard: {message}"),
+        }
+        self.inner
+            .client
+            .send_notification::<lsp::notification::LogTrace>(lsp::LogTraceParams {
+                message,
+                verbose,
+            })
+            .await;
+    }
+
+    /// A warning: to stderr, and to the client as `window/logMessage`.
+    async fn warn(&self, message: String) {
+        eprintln!("bucketguard: {message}");
+        self.inner
+            .client
+            .log_message(lsp::MessageType::WARNING, message)
+            .await;
+    }
+
     /// The stand-in for a message that was not JSON-RPC (see `stdio`).
     async fn invalid_message(&self) -> Result<()> {
         Err(Error::parse_error())
@@ -360,7 +413,7 @@ impl Backend {
         match self.inner.client.configuration(vec![item]).await {
             Ok(values) => match values.first().filter(|v| v.is_object()) {
                 Some(v) => {
-                    self.set_options(v);
+                    self.set_options(v).await;
                     true
                 }
                 None => false,
@@ -383,7 +436,7 @@ impl Backend {
 
     /// Set the editor options to `value` (the `bucketguard` section)
     /// layered over the `initializationOptions`: a key in `value` wins.
-    fn set_options(&self, value: &serde_json::Value) {
+    async fn set_options(&self, value: &serde_json::Value) {
         let init = self.state().init_options.clone();
         let mut merged = init.get("bucketguard").cloned().unwrap_or(init);
         if let (Some(m), Some(v)) = (merged.as_object_mut(), value.as_object()) {
@@ -394,10 +447,18 @@ impl Backend {
             merged = value.clone();
         }
         let (opts, warnings) = options::parse(Some(&merged));
-        for w in &warnings {
-            eprintln!("bucketguard: settings: {w}");
-        }
         self.state().options = opts;
+        for w in warnings {
+            self.warn(format!("settings: {w}")).await;
+        }
+    }
+}
+
+fn trace_level(t: lsp::TraceValue) -> u8 {
+    match t {
+        lsp::TraceValue::Off => 0,
+        lsp::TraceValue::Messages => 1,
+        lsp::TraceValue::Verbose => 2,
     }
 }
 
@@ -515,8 +576,11 @@ impl LanguageServer for Backend {
     async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
         let encoding = negotiate(&params);
         let (opts, warnings) = options::parse(params.initialization_options.as_ref());
-        for w in &warnings {
-            eprintln!("bucketguard: initializationOptions: {w}");
+        for w in warnings {
+            self.warn(format!("initializationOptions: {w}")).await;
+        }
+        if let Some(t) = params.trace {
+            self.inner.trace.store(trace_level(t), Ordering::Relaxed);
         }
         let ws = params.capabilities.workspace.as_ref();
         {
@@ -610,7 +674,7 @@ impl LanguageServer for Backend {
             .filter(|v| v.is_object())
             .cloned();
         if let Some(v) = pushed {
-            self.set_options(&v);
+            self.set_options(&v).await;
         } else {
             self.pull_settings().await;
         }
@@ -661,19 +725,17 @@ impl LanguageServer for Backend {
             let encoding = st.encoding;
             let debounce = st.options.debounce;
             let Some(open) = st.docs.get_mut(&uri) else {
-                eprintln!("bucketguard: didChange for a document that is not open");
-                return None;
+                return Err("didChange for a document that is not open".to_string());
             };
-            match open.doc.apply_changes(version, &changes, encoding) {
-                Ok(()) => Some(debounce),
-                Err(e) => {
-                    eprintln!("bucketguard: didChange refused: {e}");
-                    None
-                }
-            }
+            open.doc
+                .apply_changes(version, &changes, encoding)
+                .map(|()| debounce)
+                .map_err(|e| format!("didChange refused: {e}"))
         });
-        if let Ok(Some(debounce)) = applied {
-            self.schedule(uri, debounce);
+        match applied {
+            Ok(Ok(debounce)) => self.schedule(uri, debounce),
+            Ok(Err(message)) => self.warn(message).await,
+            Err(_) => {}
         }
     }
 
