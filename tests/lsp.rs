@@ -334,7 +334,7 @@ fn utf8_client_gets_utf8_ranges_and_never_a_stale_version() {
     let mut c = Client::start();
     let init = c.initialize(
         json!(["utf-16", "utf-8"]),
-        json!({"bucketguard": {"select": ["S3-111"], "debounceMs": 300}}),
+        json!({"bucketguard": {"select": ["S3-111"], "debounceMs": 1000}}),
     );
     assert_eq!(init["capabilities"]["positionEncoding"], "utf-8");
 
