@@ -265,7 +265,7 @@ fn utf16_client_sees_finding_hovers_fixes_it_and_sees_it_gone() {
         "https://github.com/bucketguard/bucketguard/blob/main/docs/rules.md#s3-111-public-acl"
     );
     assert_eq!(d["data"]["fix"]["applicability"], "safe");
-    assert_eq!(d["data"]["suppress"]["applicability"], "suppress");
+    assert_eq!(d["data"]["resource"], "Logs");
 
     let hover = c.request(
         "textDocument/hover",

@@ -224,27 +224,21 @@ pub fn analyze_as(kind: FileKind, text: &str, settings: &Settings) -> Analysis {
     }
 }
 
-/// For each diagnostic of a rule that names a resource, the edits that
-/// suppress the rule for that resource through its `Metadata` (works in
-/// YAML and JSON); `None` where that cannot be rendered safely.
+/// The edits that suppress rule `rule` for `resource` through the
+/// resource's `Metadata` (YAML and JSON alike); `None` when that cannot be
+/// rendered safely (e.g. the file has syntax errors).
 pub fn suppression_edits(
     kind: FileKind,
     text: &str,
-    diagnostics: &[Diagnostic],
-) -> Vec<Option<Vec<fix::Edit>>> {
+    resource: &str,
+    rule: &str,
+) -> Option<Vec<fix::Edit>> {
+    let rule = rules::find(rule).filter(|r| r.id == rule)?;
     let doc = syntax::parse(text, kind.format());
-    let renderer = fix::cfn::Renderer::new(text, &doc);
-    diagnostics
-        .iter()
-        .map(|d| {
-            let resource = d.resource.as_ref()?;
-            rules::find(&d.code).filter(|r| r.id == d.code)?;
-            renderer.render(&fix::FixIntent::SuppressForResource {
-                resource: resource.clone(),
-                rule: d.code.clone(),
-            })
-        })
-        .collect()
+    fix::cfn::Renderer::new(text, &doc).render(&fix::FixIntent::SuppressForResource {
+        resource: resource.to_string(),
+        rule: rule.id.to_string(),
+    })
 }
 
 fn stale(span: Span, message: String) -> Diagnostic {

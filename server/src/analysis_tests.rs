@@ -24,8 +24,9 @@ fn suppression_edits_silence_the_finding_in_yaml_and_json() {
         let kind = FileKind::detect(path, text).unwrap();
         let before = analyze(path, text, &settings());
         assert_eq!(before.diagnostics.len(), 1, "{path}");
-        let edits = suppression_edits(kind, text, &before.diagnostics);
-        let edits = edits[0].as_ref().unwrap();
+        let d = &before.diagnostics[0];
+        let edits = suppression_edits(kind, text, d.resource.as_deref().unwrap(), &d.code).unwrap();
+        let edits = &edits;
         let (after_text, n) = fix::apply_edits(text, edits);
         assert_eq!(n, edits.len());
         assert!(after_text.contains("S3-111"), "{after_text}");

@@ -3,8 +3,8 @@
 //! server adds the findings of the last version that parsed, but only
 //! those lying in text that is byte-for-byte unchanged since (the common
 //! prefix, or the common suffix, shifted), marked as such and without
-//! their fixes. Findings in or across edited text are dropped: their
-//! position cannot be known honestly.
+//! their fixes or resource. Findings in or across edited text are
+//! dropped: their position cannot be known honestly.
 
 use crate::analysis::{Diagnostic, SYNTAX_ERROR};
 use crate::text::Span;
@@ -58,6 +58,8 @@ pub fn with_last_good(
         carried.span = span;
         carried.message.push_str(CARRIED);
         carried.fix = None;
+        // No suppression action either: the text around it has changed.
+        carried.resource = None;
         carried.related = d
             .related
             .iter()

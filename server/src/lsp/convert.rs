@@ -61,21 +61,21 @@ pub fn encoding_kind(enc: Encoding) -> lsp::PositionEncodingKind {
 }
 
 /// What a diagnostic's `data` holds: the document version the diagnostic
-/// was computed for, its fix, and the suppression of its rule for its
-/// resource, with edits already converted to LSP ranges of that version.
+/// was computed for, the resource it is about (for the suppression action)
+/// and its fix, with edits already converted to LSP ranges of that version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiagnosticData {
     pub version: i32,
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub fix: Option<FixData>,
+    pub resource: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub suppress: Option<FixData>,
+    pub fix: Option<FixData>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FixData {
     pub title: String,
-    /// `safe`, `needs-input`, or `suppress` for a suppression.
+    /// `safe` or `needs-input`.
     pub applicability: String,
     pub edits: Vec<EditData>,
 }
@@ -112,9 +112,6 @@ pub fn fix_data(title: &str, applicability: &str, edits: &[Edit], pos: &Position
     }
 }
 
-/// A suppression: its title and edits.
-pub type Suppression = (String, Vec<Edit>);
-
 pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
     match s {
         Severity::Error => lsp::DiagnosticSeverity::ERROR,
@@ -126,7 +123,6 @@ pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
 /// One core diagnostic as an LSP diagnostic of document `uri` at `version`.
 pub fn diagnostic(
     d: &analysis::Diagnostic,
-    suppress: Option<&Suppression>,
     uri: &lsp::Uri,
     version: i32,
     pos: &Positions,
@@ -143,15 +139,16 @@ pub fn diagnostic(
             message: r.message.clone(),
         })
         .collect();
+    let is_rule = rules::find(&d.code).is_some_and(|r| r.id == d.code);
     let data = DiagnosticData {
         version,
+        resource: d.resource.clone().filter(|_| is_rule),
         fix: d
             .fix
             .as_ref()
             .map(|f: &Fix| fix_data(&f.title, applicability_str(f.applicability), &f.edits, pos)),
-        suppress: suppress.map(|(title, edits)| fix_data(title, "suppress", edits, pos)),
     };
-    let data = (data.fix.is_some() || data.suppress.is_some())
+    let data = (data.fix.is_some() || data.resource.is_some())
         .then(|| serde_json::to_value(data).ok())
         .flatten();
     lsp::Diagnostic {

@@ -2,7 +2,7 @@
 //! analyses, publishing, hover and code actions.
 
 use super::carry;
-use super::convert::{self, DiagnosticData, FixData, Positions, Suppression};
+use super::convert::{self, DiagnosticData, FixData, Positions};
 use super::document::{Change, Document};
 use super::options::{self, Options};
 use super::service::{Guard, EDIT_KEY};
@@ -47,8 +47,6 @@ struct Snapshot {
     text: String,
     index: LineIndex,
     diagnostics: Vec<analysis::Diagnostic>,
-    /// Suppressions by (rule id, span) of the diagnostic.
-    suppress: HashMap<(String, Span), Suppression>,
 }
 
 impl Snapshot {
@@ -153,7 +151,6 @@ fn analyze_job(job: &Job, configs: &ConfigCache) -> Snapshot {
             kind: None,
             index: LineIndex::new(&job.text),
             text: job.text.clone(),
-            suppress: HashMap::new(),
             diagnostics: vec![analysis::Diagnostic {
                 code: FILE_TOO_LARGE.to_string(),
                 span: Span::empty(0),
@@ -179,23 +176,12 @@ fn analyze_job(job: &Job, configs: &ConfigCache) -> Snapshot {
         Some(k) => analysis::analyze_as(k, &job.text, &settings),
         None => analysis::Analysis::default(),
     };
-    let mut suppress = HashMap::new();
-    if let Some(k) = kind {
-        let edits = analysis::suppression_edits(k, &job.text, &result.diagnostics);
-        for (d, edits) in result.diagnostics.iter().zip(edits) {
-            if let (Some(edits), Some(resource)) = (edits, d.resource.as_ref()) {
-                let title = format!("Suppress {} for resource `{resource}`", d.code);
-                suppress.insert((d.code.clone(), d.span), (title, edits));
-            }
-        }
-    }
     Snapshot {
         version: job.version,
         kind,
         index: LineIndex::new(&job.text),
         text: job.text.clone(),
         diagnostics: result.diagnostics,
-        suppress,
     }
 }
 
@@ -308,10 +294,7 @@ impl Backend {
                 snapshot
                     .diagnostics
                     .iter()
-                    .map(|d| {
-                        let suppress = snapshot.suppress.get(&(d.code.clone(), d.span));
-                        convert::diagnostic(d, suppress, &uri, version, &pos)
-                    })
+                    .map(|d| convert::diagnostic(d, &uri, version, &pos))
                     .collect()
             };
             let count = diagnostics.len();
@@ -502,6 +485,37 @@ fn hover_at(snap: &Snapshot, pos: lsp::Position, encoding: Encoding) -> Option<l
         contents: markdown(g.markdown),
         range: Some(p.range(g.span)),
     })
+}
+
+/// "Suppress S3-xxx for resource `R`", rendered on `snap` (the current
+/// version) for the finding `d`.
+fn suppress_action(
+    snap: Option<&Snapshot>,
+    version: i32,
+    encoding: Encoding,
+    uri: &lsp::Uri,
+    d: &lsp::Diagnostic,
+    data: &DiagnosticData,
+) -> Option<lsp::CodeActionOrCommand> {
+    let snap = snap.filter(|s| s.version == version)?;
+    let resource = data.resource.as_deref()?;
+    let Some(lsp::NumberOrString::String(code)) = &d.code else {
+        return None;
+    };
+    let edits = analysis::suppression_edits(snap.kind?, &snap.text, resource, code)?;
+    let pos = snap.positions(encoding);
+    let edits = edits
+        .iter()
+        .map(|e| lsp::TextEdit::new(pos.range(e.span), e.text.clone()))
+        .collect();
+    Some(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+        title: format!("Suppress {code} for resource `{resource}`"),
+        kind: Some(lsp::CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![d.clone()]),
+        edit: Some(workspace_edit(uri, edits)),
+        is_preferred: Some(false),
+        ..Default::default()
+    }))
 }
 
 fn text_edits(data: &FixData) -> Vec<lsp::TextEdit> {
@@ -773,6 +787,9 @@ impl LanguageServer for Backend {
         };
         let mut actions: lsp::CodeActionResponse = Vec::new();
         if wants(only, &lsp::CodeActionKind::QUICKFIX) {
+            // The suppression is rendered now, on the current text.
+            let snap = self.current(&uri).await?;
+            let encoding = self.encoding();
             let quick = guarded("codeAction", || {
                 let mut out = Vec::new();
                 for d in &params.context.diagnostics {
@@ -788,10 +805,7 @@ impl LanguageServer for Backend {
                     if data.version != version {
                         continue;
                     }
-                    for (fix, is_fix) in [(&data.fix, true), (&data.suppress, false)] {
-                        let Some(fix) = fix else {
-                            continue;
-                        };
+                    if let Some(fix) = &data.fix {
                         let snippet = (snippets && fix.edits.iter().any(|e| e.snippet.is_some()))
                             .then(|| serde_json::json!({ EDIT_KEY: snippet_edit(&uri, version, fix) }));
                         out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
@@ -799,10 +813,15 @@ impl LanguageServer for Backend {
                             kind: Some(lsp::CodeActionKind::QUICKFIX),
                             diagnostics: Some(vec![d.clone()]),
                             edit: Some(workspace_edit(&uri, text_edits(fix))),
-                            is_preferred: Some(is_fix && fix.applicability == "safe"),
+                            is_preferred: Some(fix.applicability == "safe"),
                             data: snippet,
                             ..Default::default()
                         }));
+                    }
+                    if let Some(action) =
+                        suppress_action(snap.as_deref(), version, encoding, &uri, d, &data)
+                    {
+                        out.push(action);
                     }
                 }
                 out
