@@ -8,7 +8,9 @@ use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::{self, Severity};
 use crate::text::{Encoding, LineCol, LineIndex, Span};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::OnceLock;
 use tower_lsp_server::ls_types as lsp;
 
 /// The diagnostic `source`.
@@ -120,6 +122,19 @@ pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
     }
 }
 
+/// The documentation link of rule `id`, parsed once per rule.
+fn rule_uri(id: &str) -> Option<lsp::Uri> {
+    static URIS: OnceLock<HashMap<&'static str, lsp::Uri>> = OnceLock::new();
+    URIS.get_or_init(|| {
+        rules::all()
+            .iter()
+            .filter_map(|r| Some((r.id, lsp::Uri::from_str(&docs::rule_url(r)).ok()?)))
+            .collect()
+    })
+    .get(id)
+    .cloned()
+}
+
 /// One core diagnostic as an LSP diagnostic of document `uri` at `version`.
 pub fn diagnostic(
     d: &analysis::Diagnostic,
@@ -127,10 +142,7 @@ pub fn diagnostic(
     version: i32,
     pos: &Positions,
 ) -> lsp::Diagnostic {
-    let code_description = rules::find(&d.code)
-        .filter(|r| r.id == d.code)
-        .and_then(|r| lsp::Uri::from_str(&docs::rule_url(r)).ok())
-        .map(|href| lsp::CodeDescription { href });
+    let code_description = rule_uri(&d.code).map(|href| lsp::CodeDescription { href });
     let related: Vec<lsp::DiagnosticRelatedInformation> = d
         .related
         .iter()
@@ -139,7 +151,7 @@ pub fn diagnostic(
             message: r.message.clone(),
         })
         .collect();
-    let is_rule = rules::find(&d.code).is_some_and(|r| r.id == d.code);
+    let is_rule = rule_uri(&d.code).is_some();
     let data = DiagnosticData {
         version,
         resource: d.resource.clone().filter(|_| is_rule),
