@@ -175,3 +175,7 @@ pub fn diagnostic(
         data,
     }
 }
+
+#[cfg(test)]
+#[path = "convert_tests.rs"]
+mod tests;
