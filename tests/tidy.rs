@@ -17,6 +17,7 @@ const CORE: &[&str] = &[
     "suppress.rs",
     "analysis.rs",
     "docs.rs",
+    "hover.rs",
 ];
 
 const FORBIDDEN_IN_CORE: &[&str] = &[
@@ -65,6 +66,38 @@ fn the_core_does_no_io() {
                     && l.contains(bad)
                 {
                     errors.push(format!("{rel}:{}: `{bad}` in the core: {l}", i + 1));
+                }
+            }
+        }
+    }
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
+/// Only `lsp` knows the protocol and its runtime.
+#[test]
+fn only_the_lsp_module_uses_the_protocol_crates() {
+    let src = repo_root().join("server").join("src");
+    let mut errors = Vec::new();
+    for f in files_under(&src, &["rs"]) {
+        let rel = f
+            .strip_prefix(&src)
+            .unwrap_or(&f)
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel.starts_with("lsp/") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        for (i, line) in text.lines().enumerate() {
+            for bad in [
+                "tokio",
+                "tower_lsp_server",
+                "tower_service",
+                "ls_types",
+                "ropey",
+            ] {
+                if line.contains(&format!("{bad}::")) {
+                    errors.push(format!("{rel}:{}: {}", i + 1, line.trim()));
                 }
             }
         }

@@ -231,6 +231,23 @@ pub fn analyze_as(kind: FileKind, text: &str, settings: &Settings) -> Analysis {
     }
 }
 
+/// The edits that suppress rule `rule` for `resource` through the
+/// resource's `Metadata` (YAML and JSON alike); `None` when that cannot be
+/// rendered safely (e.g. the file has syntax errors).
+pub fn suppression_edits(
+    kind: FileKind,
+    text: &str,
+    resource: &str,
+    rule: &str,
+) -> Option<Vec<fix::Edit>> {
+    let rule = rules::find(rule).filter(|r| r.id == rule)?;
+    let doc = syntax::parse(text, kind.format());
+    fix::cfn::Renderer::new(text, &doc).render(&fix::FixIntent::SuppressForResource {
+        resource: resource.to_string(),
+        rule: rule.id.to_string(),
+    })
+}
+
 fn stale(span: Span, message: String) -> Diagnostic {
     Diagnostic {
         code: STALE_SUPPRESSION.to_string(),
@@ -242,3 +259,7 @@ fn stale(span: Span, message: String) -> Diagnostic {
         fix: None,
     }
 }
+
+#[cfg(test)]
+#[path = "analysis_tests.rs"]
+mod tests;

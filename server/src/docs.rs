@@ -1,6 +1,6 @@
 //! Rule documentation, rendered once: the same Markdown feeds
 //! `bucketguard rule ID`, SARIF help text, the generated `docs/rules.md`
-//! and (later) hover.
+//! and hover in the language server.
 
 use crate::rules::{FixAvailability, Rule};
 use std::fmt::Write as _;

@@ -7,6 +7,8 @@ pub mod cli;
 pub mod config;
 pub mod docs;
 pub mod fix;
+pub mod hover;
+pub mod lsp;
 pub mod model;
 pub mod project;
 pub mod rules;

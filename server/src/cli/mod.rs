@@ -1,4 +1,4 @@
-//! The command line: `bucketguard check`, `rule`, `rules`.
+//! The command line: `bucketguard check`, `rule`, `rules`, `server`.
 //!
 //! This is an edge: it reads and writes files, talks to the terminal and
 //! uses `anyhow`. It calls the same config loader ([`crate::project`]) and
@@ -49,6 +49,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
         format: RulesFormat,
     },
+    /// Run the language server (LSP over stdin/stdout)
+    Server,
 }
 
 #[derive(Debug, Args)]
@@ -125,6 +127,7 @@ pub fn main() -> ExitCode {
         }),
         Command::Rule { id } => rules_cmd::rule(&id),
         Command::Rules { format } => rules_cmd::rules(format == RulesFormat::Json),
+        Command::Server => crate::lsp::run(),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -286,6 +286,12 @@ fn lower<'a>(root: &'a Tpl<'a>, intent: &FixIntent, ops: &mut Vec<Op<'a>>) -> Op
                 ops,
             )
         }
+        SuppressForResource { resource, rule } => {
+            let (_, _, res) = resource_node(root, resource)?;
+            let ignore = Ins::map(vec![("ignore", Ins::Seq(vec![Ins::str(rule)]))]);
+            let meta = Ins::map(vec![("bucketguard", ignore)]);
+            set(res, vec![("Metadata".to_string(), meta)], Mode::Ensure, ops)
+        }
         AddInventory { resource } => {
             let inv = Ins::map(vec![
                 ("Id", Ins::placeholder(1, "weekly-inventory")),

@@ -116,6 +116,10 @@ pub enum FixIntent {
     AddTags { resource: String },
     /// Add an inventory configuration with placeholders.
     AddInventory { resource: String },
+    /// Suppress `rule` for `resource`: add the id to the resource's
+    /// `Metadata.bucketguard.ignore`. Offered by the editor, never applied
+    /// by `check --fix`.
+    SuppressForResource { resource: String, rule: String },
 }
 
 /// A replacement value with a meaning, so each format can spell it.

@@ -1,0 +1,193 @@
+//! Language server benchmark (a bench binary: `cargo bench --bench lsp`).
+//!
+//! Drives the real `bucketguard server` over stdio like an editor:
+//!
+//! 1. `didChange → publishDiagnostics` latency on the generated 250-bucket
+//!    (~5,300-line) template, with `debounceMs` 0 and with the default.
+//! 2. The server's resident memory (`VmRSS`) with 100 such documents open.
+//!
+//! Prints min / p50 / p90 and MiB. Figures are recorded in
+//! `docs/performance.md`.
+
+use bucketguard::testgen;
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+const WAIT: Duration = Duration::from_secs(120);
+
+struct Server {
+    child: Child,
+    stdin: ChildStdin,
+    rx: Receiver<Value>,
+}
+
+fn read_message(r: &mut impl BufRead) -> Option<Value> {
+    let mut len = None;
+    loop {
+        let mut line = String::new();
+        if r.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length:") {
+            len = v.trim().parse::<usize>().ok();
+        }
+    }
+    let mut buf = vec![0; len?];
+    r.read_exact(&mut buf).ok()?;
+    serde_json::from_slice(&buf).ok()
+}
+
+impl Server {
+    fn start(options: Value) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_bucketguard"))
+            .arg("server")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start bucketguard server");
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            while let Some(msg) = read_message(&mut r) {
+                if tx.send(msg).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut s = Server { child, stdin, rx };
+        s.send(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": {"capabilities": {}, "initializationOptions": options}}));
+        s.wait(|m| m["id"] == 1);
+        s.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+        s
+    }
+
+    fn send(&mut self, msg: Value) {
+        let body = msg.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).expect("write");
+        self.stdin.flush().expect("flush");
+    }
+
+    fn wait(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(m) if pred(&m) => return m,
+                Ok(_) => {}
+                Err(_) => panic!("the server did not answer in time"),
+            }
+        }
+    }
+
+    fn published(&mut self, uri: &str, version: i64) -> usize {
+        let m = self.wait(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["version"] == version
+        });
+        m["params"]["diagnostics"].as_array().map_or(0, Vec::len)
+    }
+
+    fn open(&mut self, uri: &str, text: &str) {
+        self.send(
+            json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+            "textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}}),
+        );
+    }
+
+    fn rss_mib(&self) -> f64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map_or(f64::NAN, |kb| kb / 1024.0)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn latency(text: &str, debounce: Option<u64>) {
+    let options = match debounce {
+        Some(ms) => json!({"debounceMs": ms}),
+        None => json!({}),
+    };
+    let label = debounce.map_or("default".to_string(), |d| d.to_string());
+    let mut s = Server::start(options);
+    let uri = "file:///tmp/bucketguard-bench/t.yaml";
+    s.open(uri, text);
+    let findings = s.published(uri, 1);
+    let mut times = Vec::new();
+    for version in 2..=31 {
+        // Type one character at the start of the file, in a comment line.
+        let edit = if version % 2 == 0 { "#x\n" } else { "" };
+        let range = if version % 2 == 0 {
+            json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}})
+        } else {
+            json!({"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 0}})
+        };
+        let t = Instant::now();
+        s.send(
+            json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": uri, "version": version},
+            "contentChanges": [{"range": range, "text": edit}]}}),
+        );
+        s.published(uri, version);
+        times.push(t.elapsed());
+    }
+    times.sort();
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    println!(
+        "lsp_change_to_publish (debounceMs {label}, {findings} findings): min {:.1} ms, p50 {:.1} ms, p90 {:.1} ms",
+        ms(times[0]),
+        ms(at(0.5)),
+        ms(at(0.9))
+    );
+}
+
+fn main() {
+    let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let wanted = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
+    let text = testgen::cfn_yaml(250);
+
+    if wanted("lsp_change_to_publish") {
+        latency(&text, Some(0));
+        latency(&text, None);
+    }
+
+    if wanted("lsp_memory_100_documents") {
+        let mut s = Server::start(json!({}));
+        let before = s.rss_mib();
+        for i in 0..100 {
+            let uri = format!("file:///tmp/bucketguard-bench/t{i}.yaml");
+            s.open(&uri, &text);
+            s.published(&uri, 1);
+        }
+        println!(
+            "lsp_memory_100_documents: {:.0} MiB resident after opening 100 documents ({:.0} MiB before)",
+            s.rss_mib(),
+            before
+        );
+    }
+}

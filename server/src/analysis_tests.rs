@@ -1,0 +1,40 @@
+use super::*;
+
+fn settings() -> Settings {
+    Settings {
+        select: Some(vec!["S3-111".to_string()]),
+        ..Settings::default()
+    }
+}
+
+#[test]
+fn suppression_edits_silence_the_finding_in_yaml_and_json() {
+    let yaml = "Resources:\n  Logs:\n    Type: AWS::S3::Bucket\n    Properties:\n      AccessControl: PublicRead\n";
+    let json = r#"{
+  "Resources": {
+    "Logs": {
+      "Type": "AWS::S3::Bucket",
+      "Properties": {"AccessControl": "PublicRead"},
+      "Metadata": {"bucketguard": {"ignore": ["S3-101"]}}
+    }
+  }
+}
+"#;
+    for (path, text) in [("t.yaml", yaml), ("t.json", json)] {
+        let kind = FileKind::detect(path, text).unwrap();
+        let before = analyze(path, text, &settings());
+        assert_eq!(before.diagnostics.len(), 1, "{path}");
+        let d = &before.diagnostics[0];
+        let edits = suppression_edits(kind, text, d.resource.as_deref().unwrap(), &d.code).unwrap();
+        let edits = &edits;
+        let (after_text, n) = fix::apply_edits(text, edits);
+        assert_eq!(n, edits.len());
+        assert!(after_text.contains("S3-111"), "{after_text}");
+        let after = analyze(path, &after_text, &settings());
+        assert!(
+            after.diagnostics.is_empty(),
+            "{path}: {after_text}\n{:?}",
+            after.diagnostics
+        );
+    }
+}

@@ -1,0 +1,91 @@
+use super::*;
+use crate::rules::Related;
+
+#[test]
+fn a_finding_becomes_an_lsp_diagnostic_with_related_info_and_fix_data() {
+    let text = "名前: x\nb: 😀PublicRead\n";
+    let index = LineIndex::new(text);
+    let start = text.find("PublicRead").unwrap();
+    let span = Span::new(start, start + "PublicRead".len());
+    let d = analysis::Diagnostic {
+        code: "S3-111".into(),
+        span,
+        severity: Severity::Warning,
+        message: "public".into(),
+        resource: Some("Logs".into()),
+        related: vec![Related {
+            span: Span::new(0, "名前".len()),
+            message: "the name".into(),
+        }],
+        fix: Some(Fix {
+            title: "Make the ACL private".into(),
+            applicability: Applicability::Safe,
+            edits: vec![Edit {
+                span,
+                text: "Private".into(),
+                snippet: None,
+            }],
+        }),
+    };
+    let uri = lsp::Uri::from_str("file:///t.yaml").unwrap();
+    for (encoding, col) in [(Encoding::Utf16, 5), (Encoding::Utf8, 7)] {
+        let pos = Positions {
+            text,
+            index: &index,
+            encoding,
+        };
+        let l = diagnostic(&d, &uri, 7, &pos);
+        assert_eq!(l.range.start, lsp::Position::new(1, col));
+        assert_eq!(l.range.end, lsp::Position::new(1, col + 10));
+        assert_eq!(l.severity, Some(lsp::DiagnosticSeverity::WARNING));
+        assert_eq!(l.source.as_deref(), Some(SOURCE));
+        assert_eq!(l.code, Some(lsp::NumberOrString::String("S3-111".into())));
+        let href = l.code_description.unwrap().href;
+        assert!(
+            href.as_str().ends_with("#s3-111-public-acl"),
+            "{}",
+            href.as_str()
+        );
+        let related = l.related_information.unwrap();
+        assert_eq!(related[0].message, "the name");
+        assert_eq!(related[0].location.uri, uri);
+        let name_end = if encoding == Encoding::Utf8 { 6 } else { 2 };
+        assert_eq!(
+            related[0].location.range.end,
+            lsp::Position::new(0, name_end)
+        );
+        let data: DiagnosticData = serde_json::from_value(l.data.unwrap()).unwrap();
+        assert_eq!(data.version, 7);
+        assert_eq!(data.resource.as_deref(), Some("Logs"));
+        let fix = data.fix.unwrap();
+        assert_eq!(fix.applicability, "safe");
+        assert_eq!(fix.edits[0].range, l.range);
+        assert_eq!(fix.edits[0].new_text, "Private");
+    }
+}
+
+#[test]
+fn syntax_errors_have_no_link_and_no_data() {
+    let text = "a: [";
+    let index = LineIndex::new(text);
+    let pos = Positions {
+        text,
+        index: &index,
+        encoding: Encoding::Utf16,
+    };
+    let d = analysis::Diagnostic {
+        code: analysis::SYNTAX_ERROR.into(),
+        span: Span::new(3, 4),
+        severity: Severity::Error,
+        message: "unclosed".into(),
+        resource: None,
+        related: Vec::new(),
+        fix: None,
+    };
+    let uri = lsp::Uri::from_str("file:///t.yaml").unwrap();
+    let l = diagnostic(&d, &uri, 1, &pos);
+    assert!(l.code_description.is_none());
+    assert!(l.data.is_none());
+    assert!(l.related_information.is_none());
+    assert_eq!(l.severity, Some(lsp::DiagnosticSeverity::ERROR));
+}

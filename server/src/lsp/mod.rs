@@ -1,0 +1,29 @@
+//! The language server: `bucketguard server` speaks LSP 3.17 over stdio.
+//!
+//! This is the only module that knows the protocol (and the only one using
+//! tokio and tower-lsp-server). It holds no analysis logic: documents are
+//! analysed by [`crate::analysis::analyze`] with settings found by
+//! [`crate::project::ConfigCache`], exactly as `check` does.
+
+mod carry;
+mod convert;
+mod document;
+mod options;
+mod server;
+mod service;
+mod stdio;
+
+use anyhow::Result;
+
+/// Serve LSP on stdin/stdout until the client sends `exit`. Logs go to
+/// stderr.
+pub fn run() -> Result<u8> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(server::serve());
+    // The stdin reader may sit in a blocking read: do not wait for it.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    Ok(0)
+}

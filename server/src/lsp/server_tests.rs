@@ -1,0 +1,44 @@
+use super::*;
+
+#[test]
+fn a_panic_becomes_a_request_error() {
+    let r: Result<()> = guarded("test", || panic!("boom"));
+    let e = r.unwrap_err();
+    assert_eq!(e.code, tower_lsp_server::jsonrpc::ErrorCode::InternalError);
+    assert!(e.message.contains("test"), "{}", e.message);
+    assert_eq!(guarded("test", || 7).unwrap(), 7);
+}
+
+#[test]
+fn utf8_is_chosen_only_when_offered() {
+    let params = |encodings: Vec<lsp::PositionEncodingKind>| lsp::InitializeParams {
+        capabilities: lsp::ClientCapabilities {
+            general: Some(lsp::GeneralClientCapabilities {
+                position_encodings: Some(encodings),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    use lsp::PositionEncodingKind as K;
+    assert_eq!(negotiate(&params(vec![K::UTF16, K::UTF8])), Encoding::Utf8);
+    assert_eq!(
+        negotiate(&params(vec![K::UTF32, K::UTF16])),
+        Encoding::Utf16
+    );
+    assert_eq!(
+        negotiate(&lsp::InitializeParams::default()),
+        Encoding::Utf16
+    );
+}
+
+#[test]
+fn wanted_kinds_match_by_prefix() {
+    let fix_all = vec![lsp::CodeActionKind::SOURCE_FIX_ALL];
+    assert!(wants(Some(&fix_all), &FIX_ALL));
+    assert!(!wants(Some(&fix_all), &lsp::CodeActionKind::QUICKFIX));
+    assert!(wants(None, &lsp::CodeActionKind::QUICKFIX));
+    let source = vec![lsp::CodeActionKind::SOURCE];
+    assert!(wants(Some(&source), &FIX_ALL));
+}
