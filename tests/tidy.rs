@@ -50,9 +50,11 @@ fn the_core_does_no_io() {
             .unwrap_or(&f)
             .to_string_lossy()
             .replace('\\', "/");
-        if !CORE
-            .iter()
-            .any(|c| rel == *c || rel.starts_with(&format!("{}/", c.trim_end_matches(".rs"))))
+        // Unit-test files (`*_tests.rs`) may read files and the environment.
+        if rel.ends_with("_tests.rs")
+            || !CORE
+                .iter()
+                .any(|c| rel == *c || rel.starts_with(&format!("{}/", c.trim_end_matches(".rs"))))
         {
             continue;
         }

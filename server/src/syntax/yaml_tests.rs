@@ -147,67 +147,6 @@ fn check_doc(text: &str, doc: &Document) {
     assert!(doc.comments.windows(2).all(|w| w[0].span < w[1].span));
 }
 
-fn dump(text: &str, node: &Node, out: &mut String, indent: usize) {
-    let pad = " ".repeat(indent);
-    let tag = node
-        .tag
-        .as_ref()
-        .map(|(t, s)| format!(" {t}@{:?}", at(text, *s)))
-        .unwrap_or_default();
-    let alias = if node.from_alias { " (alias)" } else { "" };
-    match &node.kind {
-        NodeKind::Scalar { value, style } => {
-            out.push_str(&format!(
-                "{pad}{style:?} {value:?} {:?}{tag}{alias}\n",
-                at(text, node.span)
-            ));
-        }
-        NodeKind::Mapping { entries, flow } => {
-            out.push_str(&format!(
-                "{pad}Map flow={flow} {:?}{tag}{alias}\n",
-                at(text, node.span)
-            ));
-            for e in entries {
-                out.push_str(&format!(
-                    "{pad} key {:?} {:?}\n",
-                    e.key,
-                    at(text, e.key_span)
-                ));
-                dump(text, &e.value, out, indent + 2);
-            }
-        }
-        NodeKind::Sequence { items, flow } => {
-            out.push_str(&format!(
-                "{pad}Seq flow={flow} {:?}{tag}{alias}\n",
-                at(text, node.span)
-            ));
-            for i in items {
-                dump(text, i, out, indent + 2);
-            }
-        }
-    }
-}
-
-#[test]
-fn debug_dump() {
-    let Ok(path) = std::env::var("YAML_DUMP") else {
-        return;
-    };
-    let text = std::fs::read_to_string(path).unwrap();
-    let doc = parse(&text);
-    let mut out = String::new();
-    if let Some(r) = &doc.root {
-        dump(&text, r, &mut out, 0);
-    }
-    for c in &doc.comments {
-        out.push_str(&format!("comment {:?}\n", at(&text, c.span)));
-    }
-    for e in &doc.errors {
-        out.push_str(&format!("error {:?} at {}\n", e.message, e.span.start));
-    }
-    println!("{out}");
-    check_doc(&text, &doc);
-}
 fn val<'a>(node: &'a Node, path: &[&str]) -> &'a Node {
     let mut n = node;
     for k in path {
