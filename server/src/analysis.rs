@@ -131,10 +131,12 @@ pub fn analyze_as(kind: FileKind, text: &str, settings: &Settings) -> Analysis {
         }
         let mut sink = Sink::new(rule);
         (rule.check)(&template.model, &mut sink);
-        let override_sev = settings.severity_of(rule);
+        // A configured severity wins over the rule's own choice, including
+        // the escalations some rules make per finding (S3-202, S3-601).
+        let configured = settings.severity_override(rule);
         for mut f in sink.findings {
-            if override_sev != rule.severity {
-                f.severity = override_sev;
+            if let Some(sev) = configured {
+                f.severity = sev;
             }
             findings.push(f);
         }

@@ -38,3 +38,27 @@ fn suppression_edits_silence_the_finding_in_yaml_and_json() {
         );
     }
 }
+
+#[test]
+fn configured_severity_overrides_per_finding_escalation() {
+    // S3-601 escalates to error when the rule allows writes; a configured
+    // severity, even the rule's default, wins over that.
+    let text = "AWSTemplateFormatVersion: x\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      CorsConfiguration:\n        CorsRules:\n          - AllowedOrigins: [\"*\"]\n            AllowedMethods: [PUT]\n";
+    let select = Some(vec!["S3-601".to_string()]);
+    let plain = Settings {
+        select: select.clone(),
+        ..Settings::default()
+    };
+    let d = analyze("t.yaml", text, &plain).diagnostics;
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].severity, Severity::Error);
+    let configured = Settings {
+        select,
+        severity: [("S3-601".to_string(), Severity::Warning)]
+            .into_iter()
+            .collect(),
+        ..Settings::default()
+    };
+    let d = analyze("t.yaml", text, &configured).diagnostics;
+    assert_eq!(d[0].severity, Severity::Warning);
+}

@@ -40,12 +40,17 @@ impl Settings {
     /// The severity of `rule`: the most specific matching override (longest
     /// selector), else the rule's default.
     pub fn severity_of(&self, rule: &Rule) -> Severity {
+        self.severity_override(rule).unwrap_or(rule.severity)
+    }
+
+    /// The configured severity of `rule`, if any selector sets one (the
+    /// longest matching selector wins).
+    pub fn severity_override(&self, rule: &Rule) -> Option<Severity> {
         self.severity
             .iter()
             .filter(|(k, _)| selector_matches(k, rule))
             .max_by_key(|(k, _)| k.len())
             .map(|(_, v)| *v)
-            .unwrap_or(rule.severity)
     }
 
     /// Layer `other` over `self`: its `select` replaces, its `ignore` and
