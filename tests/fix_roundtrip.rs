@@ -320,7 +320,7 @@ fn lifecycle_rules(m: &Model, id: &str) -> Result<Vec<LifecycleRule>, String> {
 fn tls_statement_for(m: &Model, id: &str) -> Result<usize, String> {
     let b = bucket(m, id)?;
     let mut n = 0;
-    for p in m.policies_of(b) {
+    for p in m.policy_index().of(b) {
         let Some(doc) = &p.document else { continue };
         for s in &doc.statements {
             let s = &s.value;

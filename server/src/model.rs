@@ -544,16 +544,8 @@ impl Model {
         }
     }
 
-    /// Bucket policies attached to `bucket`.
-    pub fn policies_of<'a>(&'a self, bucket: &'a Bucket) -> impl Iterator<Item = &'a Policy> + 'a {
-        self.policies
-            .iter()
-            .filter(move |p| p.kind == PolicyKind::Bucket && self.targets(&p.bucket, bucket))
-    }
-
-    /// Bucket policies indexed by their target, for [`PolicyIndex::of`]:
-    /// the same answers as [`Model::policies_of`] for all buckets in
-    /// linear time.
+    /// Bucket policies indexed by their target, for [`PolicyIndex::of`]
+    /// (the bucket policies attached to a bucket), built in linear time.
     pub fn policy_index(&self) -> PolicyIndex<'_> {
         let mut index = PolicyIndex {
             policies: &self.policies,
@@ -582,22 +574,9 @@ impl Model {
             .any(|p| p.kind == PolicyKind::Bucket && p.bucket == Target::Unknown)
     }
 
-    /// True when another bucket of the model sends its access logs to `bucket`.
-    pub fn is_log_destination(&self, bucket: &Bucket) -> bool {
-        self.buckets.iter().any(|b| {
-            b.res.id != bucket.res.id
-                && b.logging
-                    .values()
-                    .any(|(l, _)| match &l.destination_target {
-                        Some(t) => self.targets(t, bucket),
-                        None => false,
-                    })
-        })
-    }
-
     /// Every bucket's access log destination, indexed for
-    /// [`LogDestinations::contains`]: the same answers as
-    /// [`Model::is_log_destination`] for all buckets in linear time.
+    /// [`LogDestinations::contains`] (does another bucket send its access
+    /// logs to this one?), built in linear time.
     pub fn log_destinations(&self) -> LogDestinations<'_> {
         let mut d = LogDestinations::default();
         for b in &self.buckets {
