@@ -245,24 +245,22 @@ impl<'a> Ctx<'a> {
                     out
                 }
             }
-            Some((Func::Sub, args)) => match self.sub(args) {
-                Some(s) => vec![Val {
-                    lit: Lit::Str(s),
-                    span,
-                    via: None,
-                    literal: false,
-                }],
-                None => unknown(),
-            },
-            Some((Func::Join, args)) => match self.join(args) {
-                Some(s) => vec![Val {
-                    lit: Lit::Str(s),
-                    span,
-                    via: None,
-                    literal: false,
-                }],
-                None => unknown(),
-            },
+            Some((f @ (Func::Sub | Func::Join), args)) => {
+                let joined = if f == Func::Sub {
+                    self.sub(args)
+                } else {
+                    self.join(args)
+                };
+                match joined {
+                    Some(s) => vec![Val {
+                        lit: Lit::Str(s),
+                        span,
+                        via: None,
+                        literal: false,
+                    }],
+                    None => unknown(),
+                }
+            }
             _ => unknown(),
         }
     }
