@@ -16,6 +16,13 @@ fn best<T>(n: usize, mut f: impl FnMut() -> T) -> Duration {
 
 fn main() {
     let text = testgen::cfn_yaml(250);
+    // `PROFILE=1`: one analysis and nothing else, for
+    // `valgrind --tool=callgrind --toggle-collect='bucketguard::analysis::analyze_as*'`.
+    if std::env::var_os("PROFILE").is_some() {
+        let a = analysis::analyze("x.yaml", &text, &settings::Settings::default());
+        println!("{} diagnostics", a.diagnostics.len());
+        return;
+    }
     let n = std::env::var("N")
         .ok()
         .and_then(|v| v.parse().ok())

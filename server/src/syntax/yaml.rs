@@ -181,12 +181,18 @@ struct Scan {
     content: usize,
 }
 
+/// The children of an open collection live in the builder's shared
+/// buffers ([`Builder::entry_buf`], [`Builder::item_buf`]) from `base` on,
+/// so each finished collection gets one allocation of its exact size
+/// instead of a vector regrown child by child.
 enum Children {
     Map {
-        entries: Vec<Entry>,
+        base: usize,
         key: Option<(String, Span)>,
     },
-    Seq(Vec<Node>),
+    Seq {
+        base: usize,
+    },
 }
 
 struct Frame {
@@ -216,6 +222,10 @@ struct Builder<'a> {
     bom: usize,
     loc: Locator<'a>,
     stack: Vec<Frame>,
+    /// Entries of the open mappings, innermost last (see [`Children`]).
+    entry_buf: Vec<Entry>,
+    /// Items of the open sequences, innermost last.
+    item_buf: Vec<Node>,
     root: Option<Node>,
     root_done: bool,
     doc_started: bool,
@@ -305,6 +315,8 @@ impl<'a> Builder<'a> {
             bom,
             loc: Locator::new(text, bom > 0),
             stack: Vec::new(),
+            entry_buf: Vec::new(),
+            item_buf: Vec::new(),
             root: None,
             root_done: false,
             doc_started: false,
@@ -429,7 +441,7 @@ impl<'a> Builder<'a> {
                 let role = match &f.children {
                     Children::Map { key: None, .. } => Role::Key,
                     Children::Map { .. } => Role::Value,
-                    Children::Seq(_) => Role::Item,
+                    Children::Seq { .. } => Role::Item,
                 };
                 (role, f.flow, f.cursor)
             }
@@ -651,6 +663,10 @@ impl<'a> Builder<'a> {
     /// end of the last matched character, or `None` on a mismatch.
     fn match_value(&self, start: usize, value: &str) -> Option<usize> {
         let src = self.text.get(start..)?;
+        // Most scalars are written exactly as their value.
+        if src.as_bytes().starts_with(value.as_bytes()) {
+            return Some(start + value.len());
+        }
         let mut it = src.char_indices().peekable();
         let mut prev = ' ';
         for c in value.chars() {
@@ -960,11 +976,13 @@ impl<'a> Builder<'a> {
         });
         let children = if is_map {
             Children::Map {
-                entries: Vec::new(),
+                base: self.entry_buf.len(),
                 key: None,
             }
         } else {
-            Children::Seq(Vec::new())
+            Children::Seq {
+                base: self.item_buf.len(),
+            }
         };
         self.stack.push(Frame {
             children,
@@ -986,14 +1004,15 @@ impl<'a> Builder<'a> {
             && self
                 .stack
                 .get(n - 2)
-                .is_some_and(|f| f.flow && matches!(f.children, Children::Seq(_)));
+                .is_some_and(|f| f.flow && matches!(f.children, Children::Seq { .. }));
         if !in_flow_seq {
             return;
         }
+        let buffered = self.entry_buf.len();
         if let Some(top) = self.stack.last_mut() {
             let fresh = matches!(
                 &top.children,
-                Children::Map { entries, key: None } if entries.is_empty()
+                Children::Map { base, key: None } if *base == buffered
             );
             if fresh && top.bracketed && top.start == Some(mark_off) {
                 top.bracketed = false;
@@ -1023,7 +1042,7 @@ impl<'a> Builder<'a> {
         let end = if frame.bracketed {
             let close = match frame.children {
                 Children::Map { .. } => b'}',
-                Children::Seq(_) => b']',
+                Children::Seq { .. } => b']',
             };
             // The mark is at the closing bracket, or at a trailing comma
             // before it.
@@ -1051,12 +1070,12 @@ impl<'a> Builder<'a> {
         let start = frame.start.unwrap_or(frame.cursor);
         let span = Span::new(start, end.max(start));
         let kind = match frame.children {
-            Children::Map { entries, .. } => NodeKind::Mapping {
-                entries,
+            Children::Map { base, .. } => NodeKind::Mapping {
+                entries: self.entry_buf.drain(base.min(self.entry_buf.len())..).collect(),
                 flow: frame.flow,
             },
-            Children::Seq(items) => NodeKind::Sequence {
-                items,
+            Children::Seq { base } => NodeKind::Sequence {
+                items: self.item_buf.drain(base.min(self.item_buf.len())..).collect(),
                 flow: frame.flow,
             },
         };
@@ -1141,7 +1160,7 @@ impl<'a> Builder<'a> {
         }
         frame.cursor = frame.cursor.max(text.end);
         match &mut frame.children {
-            Children::Map { entries, key } => match key.take() {
+            Children::Map { key, .. } => match key.take() {
                 None => {
                     let k = match node.kind {
                         NodeKind::Scalar { value, .. } => value,
@@ -1153,13 +1172,13 @@ impl<'a> Builder<'a> {
                     };
                     *key = Some((k, text));
                 }
-                Some((key, key_span)) => entries.push(Entry {
+                Some((key, key_span)) => self.entry_buf.push(Entry {
                     key,
                     key_span,
                     value: node,
                 }),
             },
-            Children::Seq(items) => items.push(node),
+            Children::Seq { .. } => self.item_buf.push(node),
         }
     }
 
