@@ -14,6 +14,7 @@ use crate::model::*;
 use crate::suppress::{Scope, Suppression};
 use crate::syntax::{Document, Node, NodeKind};
 use crate::text::Span;
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 /// A CloudFormation template's S3 model plus what the fix renderer and
@@ -74,7 +75,7 @@ enum Func {
 /// If `node` is an intrinsic function call, its function and argument node.
 /// For a short-form tag the argument is the node itself (its tag is ignored).
 fn call(node: &Node) -> Option<(Func, &Node)> {
-    if let Some((tag, _)) = &node.tag {
+    if let Some((tag, _)) = node.tag.as_deref() {
         let name = tag.trim_start_matches('!');
         let f = match name {
             "Ref" => Func::Ref,
@@ -112,6 +113,23 @@ fn plain_str(node: &Node) -> Option<&str> {
     node.as_str()
 }
 
+/// What [`Ctx::branches`] yields: one branch without allocating, or the
+/// expansion of an `Fn::If`.
+enum Branches<'a> {
+    One(Option<(When, Option<&'a Node>)>),
+    Many(std::vec::IntoIter<(When, Option<&'a Node>)>),
+}
+
+impl<'a> Iterator for Branches<'a> {
+    type Item = (When, Option<&'a Node>);
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Branches::One(b) => b.take(),
+            Branches::Many(it) => it.next(),
+        }
+    }
+}
+
 /// The result of looking a key up in a node that should be a mapping.
 enum Lookup<'a> {
     Absent,
@@ -146,10 +164,20 @@ struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     /// The branches a node stands for: `Fn::If` splits, `AWS::NoValue` is `None`.
-    fn branches(&self, node: &'a Node, when: &When) -> Vec<(When, Option<&'a Node>)> {
-        let mut out = Vec::new();
-        self.branches_into(node, when, 0, &mut out);
-        out
+    fn branches(&self, node: &'a Node, when: &When) -> Branches<'a> {
+        match call(node) {
+            Some((Func::If, _)) => {
+                let mut out = Vec::new();
+                self.branches_into(node, when, 0, &mut out);
+                Branches::Many(out.into_iter())
+            }
+            // The common case, without a vector: what `branches_into` does
+            // for anything but `Fn::If`.
+            Some((Func::Ref, args)) if args.as_str() == Some("AWS::NoValue") => {
+                Branches::One(Some((when.clone(), None)))
+            }
+            _ => Branches::One(Some((when.clone(), Some(node)))),
+        }
     }
 
     fn branches_into(
@@ -191,6 +219,37 @@ impl<'a> Ctx<'a> {
 
     /// The possible values of a scalar node (not following `Fn::If`).
     fn vals(&self, node: &'a Node) -> Vec<Val> {
+        match call(node) {
+            // A plain value, the common case: no intermediate vector.
+            None => vec![self.plain_val(node)],
+            _ => self.call_vals(node),
+        }
+    }
+
+    /// The value of a node that is not a call.
+    fn plain_val(&self, node: &'a Node) -> Val {
+        let span = node.full_span();
+        match &node.kind {
+            NodeKind::Scalar { value, .. } => Val {
+                lit: Lit::Str(value.clone()),
+                span,
+                via: None,
+                literal: true,
+            },
+            _ => unknown_val(span),
+        }
+    }
+
+    /// [`Self::vals`], one value at a time.
+    fn vals_each(&self, node: &'a Node, mut each: impl FnMut(Val)) {
+        match call(node) {
+            None => each(self.plain_val(node)),
+            Some(_) => self.call_vals(node).into_iter().for_each(each),
+        }
+    }
+
+    /// [`Self::vals`] of a call.
+    fn call_vals(&self, node: &'a Node) -> Vec<Val> {
         let span = node.full_span();
         let unknown = || {
             vec![Val {
@@ -201,15 +260,7 @@ impl<'a> Ctx<'a> {
             }]
         };
         match call(node) {
-            None => match &node.kind {
-                NodeKind::Scalar { value, .. } => vec![Val {
-                    lit: Lit::Str(value.clone()),
-                    span,
-                    via: None,
-                    literal: true,
-                }],
-                _ => unknown(),
-            },
+            None => vec![self.plain_val(node)],
             Some((Func::Ref, args)) => {
                 let Some(name) = args.as_str() else {
                     return unknown();
@@ -396,14 +447,12 @@ impl<'a> Ctx<'a> {
                             when: w,
                             value: None,
                         }),
-                        Some(n) => {
-                            for v in self.vals(n) {
-                                alts.push(Alt {
-                                    when: w.clone(),
-                                    value: Some(v),
-                                });
-                            }
-                        }
+                        Some(n) => self.vals_each(n, |v| {
+                            alts.push(Alt {
+                                when: w.clone(),
+                                value: Some(v),
+                            })
+                        }),
                     }
                 }
                 Field { alts }
@@ -483,17 +532,18 @@ impl<'a> Ctx<'a> {
 
     /// A list of scalars.
     fn vlist(&self, parent: &'a Node, key: &str, when: &When) -> Vec<Item<Val>> {
-        let nested = self.list(parent, key, when, |n, _| self.vals(n));
-        let mut out = Vec::new();
-        for item in nested {
-            for v in item.value {
-                out.push(Item {
-                    when: item.when.clone(),
+        // `list` calls `f` once per element, in order, with the element's
+        // conditions: collect the values there instead of nesting vectors.
+        let out = RefCell::new(Vec::new());
+        self.list(parent, key, when, |n, w| {
+            self.vals_each(n, |v| {
+                out.borrow_mut().push(Item {
+                    when: w.clone(),
                     value: v,
-                });
-            }
-        }
-        out
+                })
+            })
+        });
+        out.into_inner()
     }
 
     /// Presence of `key` (any value but `AWS::NoValue`), as the key's span.

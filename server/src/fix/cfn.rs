@@ -12,7 +12,7 @@
 //! insert that cannot be told for sure.
 
 use super::edit::{self, is_plain_mapping, set, Mode, Op};
-use super::{Edit, FixIntent, Ins, NewValue};
+use super::{Edit, FixIntent, Ins, InsText, NewValue};
 use crate::cfn::Template;
 use crate::model::PabFlag;
 use crate::syntax::{Document, Node};
@@ -82,7 +82,7 @@ fn lower<'a>(root: &'a Tpl<'a>, intent: &FixIntent, ops: &mut Vec<Op<'a>>) -> Op
         AddPublicAccessBlock { resource } => {
             let flags = PabFlag::ALL
                 .iter()
-                .map(|f| (f.cfn_name().to_string(), Ins::Bool(true)))
+                .map(|f| (f.cfn_name().into(), Ins::Bool(true)))
                 .collect();
             let pab = vec![("PublicAccessBlockConfiguration", Ins::Map(flags))];
             props(root, resource, pab, Mode::Ensure, ops)
@@ -150,7 +150,10 @@ fn lower<'a>(root: &'a Tpl<'a>, intent: &FixIntent, ops: &mut Vec<Op<'a>>) -> Op
                 ),
                 (
                     "LogFilePrefix",
-                    Ins::placeholder(2, &format!("{}/", resource.to_lowercase())),
+                    Ins::Placeholder {
+                        n: 2,
+                        text: format!("{}/", resource.to_lowercase()).into(),
+                    },
                 ),
             ]);
             props(
@@ -214,7 +217,7 @@ fn lower<'a>(root: &'a Tpl<'a>, intent: &FixIntent, ops: &mut Vec<Op<'a>>) -> Op
             let node = find_node(root, *rule, Node::is_mapping)?;
             set(
                 node,
-                vec![("Id".to_string(), Ins::placeholder(1, "lifecycle-rule"))],
+                vec![("Id".into(), Ins::placeholder(1, "lifecycle-rule"))],
                 Mode::AddMissing,
                 ops,
             )
@@ -258,7 +261,7 @@ fn lower<'a>(root: &'a Tpl<'a>, intent: &FixIntent, ops: &mut Vec<Op<'a>>) -> Op
             let node = find_node(root, *redirect, Node::is_mapping)?;
             set(
                 node,
-                vec![("Protocol".to_string(), Ins::str("https"))],
+                vec![("Protocol".into(), Ins::str("https"))],
                 Mode::Ensure,
                 ops,
             )
@@ -288,9 +291,12 @@ fn lower<'a>(root: &'a Tpl<'a>, intent: &FixIntent, ops: &mut Vec<Op<'a>>) -> Op
         }
         SuppressForResource { resource, rule } => {
             let (_, _, res) = resource_node(root, resource)?;
-            let ignore = Ins::map(vec![("ignore", Ins::Seq(vec![Ins::str(rule)]))]);
+            let ignore = Ins::map(vec![(
+                "ignore",
+                Ins::Seq(vec![Ins::Str(rule.clone().into())]),
+            )]);
             let meta = Ins::map(vec![("bucketguard", ignore)]);
-            set(res, vec![("Metadata".to_string(), meta)], Mode::Ensure, ops)
+            set(res, vec![("Metadata".into(), meta)], Mode::Ensure, ops)
         }
         AddInventory { resource } => {
             let inv = Ins::map(vec![
@@ -320,9 +326,9 @@ fn lower<'a>(root: &'a Tpl<'a>, intent: &FixIntent, ops: &mut Vec<Op<'a>>) -> Op
     }
 }
 
-fn kms_key_entry() -> (String, Ins) {
+fn kms_key_entry() -> (InsText, Ins) {
     (
-        "KMSMasterKeyID".to_string(),
+        "KMSMasterKeyID".into(),
         Ins::placeholder(1, KMS_KEY_PLACEHOLDER),
     )
 }
@@ -378,12 +384,7 @@ fn tls_deny<'a>(
         let (_, _, res) = resource_node(root, policy)?;
         let doc = Ins::map(vec![("Statement", Ins::Seq(vec![statement]))]);
         let props = Ins::map(vec![("PolicyDocument", doc)]);
-        return set(
-            res,
-            vec![("Properties".to_string(), props)],
-            Mode::Ensure,
-            ops,
-        );
+        return set(res, vec![("Properties".into(), props)], Mode::Ensure, ops);
     }
     let (resources, index, _) = resource_node(root, bucket)?;
     let id = unique_id(root, &format!("{bucket}TlsPolicy"));
@@ -406,7 +407,7 @@ fn tls_deny<'a>(
     ops.push(Op::Insert {
         map: resources,
         after: Some(index),
-        entries: vec![(id, resource)],
+        entries: vec![(id.into(), resource)],
     });
     Some(())
 }
@@ -473,7 +474,7 @@ fn replace<'a>(node: &'a Node, value: Ins, ops: &mut Vec<Op<'a>>) -> Option<()> 
 fn props<'a>(
     root: &'a Tpl<'a>,
     resource: &str,
-    entries: Vec<(&str, Ins)>,
+    entries: Vec<(&'static str, Ins)>,
     mode: Mode,
     ops: &mut Vec<Op<'a>>,
 ) -> Option<()> {
@@ -485,7 +486,7 @@ fn props<'a>(
         }
     }
     let props = Ins::map(entries);
-    set(res, vec![("Properties".to_string(), props)], mode, ops)
+    set(res, vec![("Properties".into(), props)], mode, ops)
 }
 
 /// The template's root with its resources indexed by logical id.

@@ -6,7 +6,7 @@
 //! document's own style ([`Style`]): indentation step, line endings,
 //! short-form or long-form intrinsics, flow or block collections.
 
-use super::{json_edit, yaml_edit, Edit, Ins};
+use super::{json_edit, yaml_edit, Edit, Ins, InsText};
 use crate::syntax::{Comment, Document, Format, Node, NodeKind};
 use crate::text::Span;
 use std::fmt::Write;
@@ -22,7 +22,7 @@ pub(crate) enum Op<'a> {
     Insert {
         map: &'a Node,
         after: Option<usize>,
-        entries: Vec<(String, Ins)>,
+        entries: Vec<(InsText, Ins)>,
     },
     /// Append `items` to the sequence `seq`.
     Append { seq: &'a Node, items: Vec<Ins> },
@@ -71,19 +71,27 @@ impl Out {
             push_snippet_escaped(&mut self.snippet, &self.text);
         }
         self.text.push_str(s);
-        // Writing to a String cannot fail.
-        let _ = write!(self.snippet, "${{{n}:");
+        self.snippet.push_str("${");
+        if n < 10 {
+            self.snippet.push(char::from(b'0' + n as u8));
+        } else {
+            // Writing to a String cannot fail.
+            let _ = write!(self.snippet, "{n}");
+        }
+        self.snippet.push(':');
         push_snippet_escaped(&mut self.snippet, s);
         self.snippet.push('}');
     }
     pub fn spaces(&mut self, n: usize) {
-        for _ in 0..n {
-            self.text.push(' ');
-        }
-        if self.has_placeholder {
-            for _ in 0..n {
-                self.snippet.push(' ');
+        const SPACES: &str = "                                ";
+        let mut left = n;
+        while left > 0 {
+            let chunk = SPACES.get(..left.min(SPACES.len())).unwrap_or(SPACES);
+            self.text.push_str(chunk);
+            if self.has_placeholder {
+                self.snippet.push_str(chunk);
             }
+            left -= chunk.len();
         }
     }
     pub fn into_edit(self, span: Span) -> Edit {
@@ -210,11 +218,23 @@ struct Scan {
     long_calls: bool,
 }
 
+impl Scan {
+    /// True once nothing further in the tree can change the style found:
+    /// YAML with its indentation step, sequence offset and a short-form
+    /// intrinsic all seen (`short_tags` then wins over long-form calls).
+    fn settled(&self, format: Format) -> bool {
+        format == Format::Yaml
+            && self.short_tags
+            && self.step.is_some()
+            && self.seq_offset.is_some()
+    }
+}
+
 fn scan_node(text: &str, format: Format, node: &Node, scan: &mut Scan) {
-    if node.from_alias {
+    if node.from_alias || scan.settled(format) {
         return;
     }
-    if let Some((tag, _)) = &node.tag {
+    if let Some((tag, _)) = node.tag.as_deref() {
         if INTRINSIC_TAGS.contains(&tag.as_str()) {
             scan.short_tags = true;
         }
@@ -361,7 +381,7 @@ fn scalar_matches(node: &Node, value: &Ins) -> bool {
         return false;
     };
     match value {
-        Ins::Str(v) => s == v,
+        Ins::Str(v) => s == v.as_ref(),
         Ins::Bool(b) => s.eq_ignore_ascii_case(if *b { "true" } else { "false" }),
         Ins::Int(i) => s.trim().parse::<i64>().ok() == Some(*i),
         _ => false,
@@ -374,7 +394,7 @@ fn scalar_matches(node: &Node, value: &Ins) -> bool {
 /// mapping is needed).
 pub(crate) fn set<'a>(
     map: &'a Node,
-    entries: Vec<(String, Ins)>,
+    entries: Vec<(InsText, Ins)>,
     mode: Mode,
     ops: &mut Vec<Op<'a>>,
 ) -> Option<()> {
@@ -679,10 +699,10 @@ pub(crate) fn flow_insert(
 /// The text a scalar-like value stands for (placeholder: its default).
 pub(crate) fn scalar_text(v: &Ins) -> Option<String> {
     match v {
-        Ins::Str(s) => Some(s.clone()),
+        Ins::Str(s) => Some(s.to_string()),
         Ins::Bool(b) => Some(b.to_string()),
         Ins::Int(i) => Some(i.to_string()),
-        Ins::Placeholder { text, .. } => Some(text.clone()),
+        Ins::Placeholder { text, .. } => Some(text.to_string()),
         _ => None,
     }
 }

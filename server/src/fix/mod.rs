@@ -11,6 +11,11 @@ mod yaml_edit;
 
 use crate::text::Span;
 use serde::Serialize;
+use std::borrow::Cow;
+
+/// Text inside an [`Ins`]: almost always a literal of the renderer, so it
+/// is borrowed for `'static` and only owned when computed.
+pub type InsText = Cow<'static, str>;
 
 /// How safe it is to apply a fix without looking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -25,9 +30,9 @@ pub enum Applicability {
 /// A value to insert, independent of the output format.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ins {
-    Map(Vec<(String, Ins)>),
+    Map(Vec<(InsText, Ins)>),
     Seq(Vec<Ins>),
-    Str(String),
+    Str(InsText),
     Bool(bool),
     Int(i64),
     /// A reference to another resource of the file (CFN `!Ref X`).
@@ -39,26 +44,26 @@ pub enum Ins {
     /// A value the user must fill; `n` numbers the snippet tab stop.
     Placeholder {
         n: u32,
-        text: String,
+        text: InsText,
     },
 }
 
 impl Ins {
-    pub fn map(entries: Vec<(&str, Ins)>) -> Ins {
+    pub fn map(entries: Vec<(&'static str, Ins)>) -> Ins {
         Ins::Map(
             entries
                 .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
+                .map(|(k, v)| (Cow::Borrowed(k), v))
                 .collect(),
         )
     }
-    pub fn str(s: &str) -> Ins {
-        Ins::Str(s.to_string())
+    pub fn str(s: &'static str) -> Ins {
+        Ins::Str(Cow::Borrowed(s))
     }
-    pub fn placeholder(n: u32, text: &str) -> Ins {
+    pub fn placeholder(n: u32, text: &'static str) -> Ins {
         Ins::Placeholder {
             n,
-            text: text.to_string(),
+            text: Cow::Borrowed(text),
         }
     }
 }

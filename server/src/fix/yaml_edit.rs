@@ -126,7 +126,7 @@ fn block_insert(
     st: &Style,
     map: &Node,
     after: Option<usize>,
-    entries: &[(String, Ins)],
+    entries: &[(super::InsText, Ins)],
 ) -> Option<Edit> {
     let es = map.entries();
     let first = es.first()?;
@@ -404,6 +404,61 @@ pub(crate) fn double_quoted(s: &str) -> String {
     out
 }
 
+/// A character that keeps a string from being written plain anywhere in it.
+fn not_plain_char(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            ',' | '['
+                | ']'
+                | '{'
+                | '}'
+                | '#'
+                | '*'
+                | '&'
+                | '!'
+                | '|'
+                | '>'
+                | '\''
+                | '"'
+                | '%'
+                | '@'
+                | '`'
+                | '\\'
+        )
+}
+
+/// [`not_plain_char`] for each ASCII byte.
+static NOT_PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = b < 0x20
+            || b == 0x7f
+            || matches!(
+                b as u8,
+                b',' | b'['
+                    | b']'
+                    | b'{'
+                    | b'}'
+                    | b'#'
+                    | b'*'
+                    | b'&'
+                    | b'!'
+                    | b'|'
+                    | b'>'
+                    | b'\''
+                    | b'"'
+                    | b'%'
+                    | b'@'
+                    | b'`'
+                    | b'\\'
+            );
+        b += 1;
+    }
+    t
+};
+
 /// True when `s` written plain reads back as the same string, in block and
 /// flow context alike (conservative).
 pub(crate) fn plain_ok(s: &str) -> bool {
@@ -414,10 +469,11 @@ pub(crate) fn plain_ok(s: &str) -> bool {
         "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~",
     ];
     // Fast path for the common case (property names, enum values): only
-    // ASCII letters and digits, where just the reserved words and a leading
-    // digit matter.
+    // ASCII letters and digits, where just the reserved words (at most five
+    // letters) and a leading digit matter.
     if s.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return !first.is_ascii_digit() && !reserved.iter().any(|r| s.eq_ignore_ascii_case(r));
+        return !first.is_ascii_digit()
+            && (s.len() > 5 || !reserved.iter().any(|r| s.eq_ignore_ascii_case(r)));
     }
     if s.trim() != s
         || matches!(
@@ -444,28 +500,12 @@ pub(crate) fn plain_ok(s: &str) -> bool {
     {
         return false;
     }
-    if s.chars().any(|c| {
-        c.is_control()
-            || matches!(
-                c,
-                ',' | '['
-                    | ']'
-                    | '{'
-                    | '}'
-                    | '#'
-                    | '*'
-                    | '&'
-                    | '!'
-                    | '|'
-                    | '>'
-                    | '\''
-                    | '"'
-                    | '%'
-                    | '@'
-                    | '`'
-                    | '\\'
-            )
-    }) {
+    let bad = if s.is_ascii() {
+        s.bytes().any(|b| NOT_PLAIN[usize::from(b)])
+    } else {
+        s.chars().any(not_plain_char)
+    };
+    if bad {
         return false;
     }
     // (A byte search: `str::contains` sets up a substring searcher per call.)

@@ -41,7 +41,9 @@ pub struct Node {
     /// block style).
     pub span: Span,
     /// A YAML tag such as `!Ref` (the text including `!`) and its span.
-    pub tag: Option<(String, Span)>,
+    /// Boxed: few nodes have one, and a smaller node is cheaper to build,
+    /// move and drop.
+    pub tag: Option<Box<(String, Span)>>,
     /// True for a node copied from an anchor by an alias (`*a`): its spans
     /// point at the anchored text, so fixes must not edit it.
     pub from_alias: bool,
@@ -136,7 +138,7 @@ impl Node {
     }
     /// Span from the tag (if any) to the end of the node.
     pub fn full_span(&self) -> Span {
-        match &self.tag {
+        match self.tag.as_deref() {
             Some((_, t)) => t.cover(self.span),
             None => self.span,
         }

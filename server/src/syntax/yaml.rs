@@ -206,7 +206,7 @@ struct Frame {
     /// End of the last token of this collection seen so far.
     cursor: usize,
     anchor: usize,
-    tag: Option<(String, Span)>,
+    tag: Option<Box<(String, Span)>>,
 }
 
 /// A copy of an anchored node, kept for aliases.
@@ -913,7 +913,7 @@ impl<'a> Builder<'a> {
             } else {
                 self.tag_before(span.start, lower).or(scan.tag)
             };
-            (tag_name(&t), found.unwrap_or(Span::empty(span.start)))
+            Box::new((tag_name(&t), found.unwrap_or(Span::empty(span.start))))
         });
         let node = Node {
             kind: NodeKind::Scalar { value, style },
@@ -972,7 +972,7 @@ impl<'a> Builder<'a> {
                 _ => scan.tag,
             };
             let at = start.unwrap_or(scan.content);
-            (tag_name(&t), found.unwrap_or(Span::empty(at)))
+            Box::new((tag_name(&t), found.unwrap_or(Span::empty(at))))
         });
         let children = if is_map {
             Children::Map {
@@ -1071,11 +1071,17 @@ impl<'a> Builder<'a> {
         let span = Span::new(start, end.max(start));
         let kind = match frame.children {
             Children::Map { base, .. } => NodeKind::Mapping {
-                entries: self.entry_buf.drain(base.min(self.entry_buf.len())..).collect(),
+                entries: self
+                    .entry_buf
+                    .drain(base.min(self.entry_buf.len())..)
+                    .collect(),
                 flow: frame.flow,
             },
             Children::Seq { base } => NodeKind::Sequence {
-                items: self.item_buf.drain(base.min(self.item_buf.len())..).collect(),
+                items: self
+                    .item_buf
+                    .drain(base.min(self.item_buf.len())..)
+                    .collect(),
                 flow: frame.flow,
             },
         };

@@ -23,7 +23,7 @@ fn check_span(text: &str, span: Span) {
 
 fn check_node(text: &str, node: &Node) {
     check_span(text, node.span);
-    if let Some((_, t)) = &node.tag {
+    if let Some((_, t)) = node.tag.as_deref() {
         check_span(text, *t);
     }
     for e in node.entries() {
@@ -38,7 +38,7 @@ fn check_node(text: &str, node: &Node) {
 /// Stricter checks for a document without errors.
 fn check_shape(text: &str, node: &Node) {
     let src = at(text, node.span);
-    if let Some((_, t)) = &node.tag {
+    if let Some((_, t)) = node.tag.as_deref() {
         assert!(
             at(text, *t).starts_with('!'),
             "tag {:?} in {text:?}",
@@ -268,11 +268,11 @@ fn empty_values() {
     let r = ok(t);
     assert_eq!(pos(val(&r, &["a"])), 8);
     assert_eq!(
-        val(&r, &["a"]).tag.as_ref().map(|(_, s)| at(t, *s)),
+        val(&r, &["a"]).tag.as_deref().map(|(_, s)| at(t, *s)),
         Some("!!str")
     );
     assert_eq!(
-        val(&r, &["b"]).tag.as_ref().map(|(_, s)| at(t, *s)),
+        val(&r, &["b"]).tag.as_deref().map(|(_, s)| at(t, *s)),
         Some("!Foo")
     );
 }
@@ -318,7 +318,7 @@ fn block_collections() {
 }
 
 fn tag_of<'a>(t: &'a str, n: &Node) -> (String, &'a str) {
-    let (name, span) = n.tag.clone().expect("a tag");
+    let (name, span) = *n.tag.clone().expect("a tag");
     (name, at(t, span))
 }
 
