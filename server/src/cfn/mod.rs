@@ -474,7 +474,6 @@ impl<'a> Ctx<'a> {
             Lookup::Found(key_span, node) => Field {
                 alts: self
                     .branches(node, when)
-                    .into_iter()
                     .map(|(w, n)| Alt {
                         value: n.map(|n| f(key_span, n, &w)),
                         when: w,
