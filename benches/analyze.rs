@@ -12,6 +12,10 @@ use bucketguard::settings::Settings;
 use bucketguard::testgen;
 use std::time::{Duration, Instant};
 
+/// The same allocator as the `bucketguard` binary, so the figures are the product's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn stats(mut v: Vec<Duration>) -> (Duration, Duration, Duration) {
     v.sort();
     let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];

@@ -14,6 +14,10 @@ fn best<T>(n: usize, mut f: impl FnMut() -> T) -> Duration {
         .unwrap_or_default()
 }
 
+/// The same allocator as the `bucketguard` binary.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let text = testgen::cfn_yaml(250);
     // `PROFILE=1`: one analysis and nothing else, for
