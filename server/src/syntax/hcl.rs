@@ -155,10 +155,6 @@ impl Expr {
     }
 }
 
-fn span_of(r: Option<std::ops::Range<usize>>, fallback: Span) -> Span {
-    r.map_or(fallback, |r| Span::new(r.start, r.end))
-}
-
 /// How spans of a parsed fragment map into the file.
 #[derive(Clone, Copy)]
 enum Map {
