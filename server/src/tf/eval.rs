@@ -220,10 +220,13 @@ impl Env<'_> {
                 None => return V::Unknown(span),
             },
             "data" => {
+                // `data.aws_iam_policy_document.NAME[KEY]?.json`
                 if name == "aws_iam_policy_document" {
-                    if let (Some(Op::Attr(doc, _)), Some(Op::Attr(attr, _)), None) =
-                        (ops.get(1), ops.get(2), ops.get(3))
-                    {
+                    let rest: Vec<&Op> = ops[1..]
+                        .iter()
+                        .filter(|o| !matches!(o, Op::Index(_)))
+                        .collect();
+                    if let [Op::Attr(doc, _), Op::Attr(attr, _)] = rest.as_slice() {
                         if attr == "json" && self.policy_data.contains_key(doc.as_str()) {
                             return V::PolicyData(doc.clone(), span);
                         }
