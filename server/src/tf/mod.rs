@@ -656,7 +656,7 @@ impl<'a> Env<'a> {
             if let Some(e) = o.body.attr("object_lock_enabled") {
                 if let Some(v) = val_of(&self.eval(e)) {
                     let on = match v.str() {
-                        Some(s) if s == "Enabled" => Lit::Str("true".into()),
+                        Some("Enabled") => Lit::Str("true".into()),
                         Some(_) => Lit::Str("false".into()),
                         None => Lit::Unknown,
                     };
@@ -793,10 +793,8 @@ fn assume_unknown(b: &mut Bucket, setting: Setting, s: Span) {
         Setting::Lifecycle if b.lifecycle.alts.is_empty() => {
             b.lifecycle = Field::set(unknown_lifecycle(s))
         }
-        Setting::ObjectLock => {
-            if b.object_lock_enabled.alts.is_empty() {
-                b.object_lock_enabled = Field::set(u);
-            }
+        Setting::ObjectLock if b.object_lock_enabled.alts.is_empty() => {
+            b.object_lock_enabled = Field::set(u)
         }
         Setting::Metrics if b.metrics.alts.is_empty() => b.metrics = Field::set(s),
         Setting::Inventory if b.inventory.alts.is_empty() => b.inventory = Field::set(s),
