@@ -15,7 +15,10 @@ fn module_spans_map_back_to_files() {
     assert_eq!(&b[local.start..local.end], "\"Suspended\"");
     let (file, local) = m.locate(bucket.res.id_span).unwrap();
     assert_eq!(file, 0);
-    assert_eq!(&a[local.start..local.end], "resource \"aws_s3_bucket\" \"a\"");
+    assert_eq!(
+        &a[local.start..local.end],
+        "resource \"aws_s3_bucket\" \"a\""
+    );
 }
 
 #[test]
