@@ -340,3 +340,223 @@ fn cloudformation_fixtures() {
         insta::assert_snapshot!(folder.as_str(), snap);
     }
 }
+
+/// A Terraform marker line: `#`, spaces, carets, a rule id, and optionally a
+/// fragment of the message. A marker written `#^^^` (no space) starts at
+/// column 0: the `#` stands for the first caret, so findings on a
+/// `resource "aws_s3_bucket" "NAME"` header at the start of a line can be
+/// marked.
+fn tf_marker(line: &str) -> Option<(usize, usize, String, String)> {
+    let rest = line.strip_prefix('#')?;
+    let spaces = rest.chars().take_while(|c| *c == ' ').count();
+    let rest2 = &rest[spaces..];
+    let carets = rest2.chars().take_while(|c| *c == '^').count();
+    if carets == 0 {
+        return None;
+    }
+    let tail = rest2[carets..].trim();
+    let (code, fragment) = match tail.split_once(' ') {
+        Some((c, f)) => (c.to_string(), f.trim().to_string()),
+        None => (tail.to_string(), String::new()),
+    };
+    if !code.starts_with("S3-") && code != SYNTAX_ERROR && code != "stale-suppression" {
+        return None;
+    }
+    let (start, end) = if spaces == 0 {
+        (0, 1 + carets)
+    } else {
+        (1 + spaces, 1 + spaces + carets)
+    };
+    Some((start, end, code, fragment))
+}
+
+/// `(line, startcol, endcol, code)` and message fragments of an HCL fixture.
+type TfExpect = (usize, usize, usize, String);
+
+fn tf_expectations(text: &str) -> (Vec<TfExpect>, Vec<(TfExpect, String)>) {
+    let mut out = Vec::new();
+    let mut fragments = Vec::new();
+    let mut last_code_line = None;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        match tf_marker(line) {
+            Some((s, e, code, fragment)) => {
+                let target = last_code_line
+                    .unwrap_or_else(|| panic!("marker on line {} has no line above", i + 1));
+                let key = (target, s, e, code);
+                if !fragment.is_empty() {
+                    fragments.push((key.clone(), fragment));
+                }
+                out.push(key);
+            }
+            None => last_code_line = Some(i),
+        }
+    }
+    out.sort();
+    (out, fragments)
+}
+
+/// Folders under `root` that directly hold Terraform files: one module each.
+fn tf_modules(root: &Path) -> Vec<std::path::PathBuf> {
+    let mut dirs: BTreeSet<std::path::PathBuf> = BTreeSet::new();
+    for f in files_under(root, &["tf", "json"]) {
+        if let Some(d) = f.parent() {
+            dirs.insert(d.to_path_buf());
+        }
+    }
+    dirs.into_iter().collect()
+}
+
+/// `fixtures/terraform/<RULE>/<case>/`: each case folder is a module, its
+/// `.tf` files carry caret markers, its `.tf.json` files (and `.tf` files
+/// whose findings sit inside heredocs) an `.expected` sidecar. Cases named `bad*` must fire the rule, `good*` must exist; in
+/// a folder not named after a rule every diagnostic is compared.
+#[test]
+fn terraform_fixtures() {
+    let root = repo_root().join("fixtures").join("terraform");
+    let modules = tf_modules(&root);
+    assert!(
+        !modules.is_empty(),
+        "no Terraform fixtures under {}",
+        root.display()
+    );
+    let mut errors = Vec::new();
+    let mut covered: BTreeMap<String, (bool, bool)> = BTreeMap::new();
+    for dir in &modules {
+        let rel = dir
+            .strip_prefix(&root)
+            .unwrap_or(dir)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let folder = rel.split('/').next().unwrap_or_default().to_string();
+        let case = rel.rsplit('/').next().unwrap_or_default().to_string();
+        let mut files: Vec<(String, String)> = Vec::new();
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            let name = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
+            if name.ends_with(".tf") || name.ends_with(".tf.json") || name.ends_with(".tfvars") {
+                let text =
+                    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{rel}/{name}: {e}"));
+                files.push((format!("{rel}/{name}"), text));
+            }
+        }
+        files.sort();
+        let first = files
+            .iter()
+            .find(|(n, _)| n.ends_with(".tf"))
+            .map(|(_, t)| t.as_str());
+        let settings = Settings {
+            select: first
+                .and_then(|t| t.lines().next())
+                .and_then(|l| l.strip_prefix("# fixture: select="))
+                .map(|d| d.split(',').map(|s| s.trim().to_string()).collect()),
+            ..Settings::default()
+        };
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        let results = analysis::analyze_module(&refs, &settings);
+        let mut fired = false;
+        for (name, a) in &results {
+            let Some((_, text)) = files.iter().find(|(n, _)| n == name) else {
+                continue;
+            };
+            let rel_diags = relevant(&folder, &a.diagnostics);
+            fired |= rel_diags.iter().any(|d| d.code == folder);
+            let fixture_path = repo_root().join("fixtures").join("terraform").join(name);
+            // A `.tf` file whose findings sit inside a heredoc (where a
+            // marker line would change the heredoc) uses a sidecar too.
+            if name.ends_with(".tf.json") || sidecar(&fixture_path).is_some() {
+                let idx = LineIndex::new(text);
+                let mut actual: Vec<String> = rel_diags
+                    .iter()
+                    .map(|d| {
+                        format!(
+                            "{} {}",
+                            range_string(text, &idx, d.span, Encoding::Utf16),
+                            d.code
+                        )
+                    })
+                    .collect();
+                actual.sort();
+                let mut expected = json_expectations(Path::new(
+                    &repo_root().join("fixtures").join("terraform").join(name),
+                ));
+                expected.sort();
+                if actual != expected {
+                    errors.push(format!(
+                        "{name}: expected\n  {}\nfound\n  {}",
+                        expected.join("\n  "),
+                        actual.join("\n  ")
+                    ));
+                }
+            } else if name.ends_with(".tf") {
+                let (expected, fragments) = tf_expectations(text);
+                let actual = yaml_actual(text, &rel_diags);
+                if actual != expected {
+                    let fmt = |v: &[(usize, usize, usize, String)]| {
+                        v.iter()
+                            .map(|(l, s, e, c)| format!("line {} cols {}..{} {}", l + 1, s, e, c))
+                            .collect::<Vec<_>>()
+                            .join("\n  ")
+                    };
+                    errors.push(format!(
+                        "{name}: expected\n  {}\nfound\n  {}",
+                        fmt(&expected),
+                        fmt(&actual)
+                    ));
+                }
+                // Message fragments must appear in a finding at that place.
+                let idx = LineIndex::new(text);
+                for ((line, s, _, code), fragment) in fragments {
+                    let ok = rel_diags.iter().any(|d| {
+                        let p = idx.position(text, d.span.start, Encoding::Utf32);
+                        p.line as usize == line
+                            && p.col as usize == s
+                            && d.code == code
+                            && d.message.contains(&fragment)
+                    });
+                    if !ok {
+                        errors.push(format!(
+                            "{name}:{}: no {code} finding whose message contains `{fragment}`",
+                            line + 1
+                        ));
+                    }
+                }
+            }
+        }
+        if rules::find(&folder).is_some() {
+            let entry = covered.entry(folder.clone()).or_default();
+            if case.starts_with("bad") && fired {
+                entry.0 = true;
+            }
+            if case.starts_with("good") {
+                entry.1 = true;
+            }
+        }
+    }
+    for rule in rules::all() {
+        match covered.get(rule.id) {
+            Some((true, true)) => {}
+            Some((fires, good)) => errors.push(format!(
+                "{}: Terraform fixtures incomplete (bad fires: {fires}, good exists: {good})",
+                rule.id
+            )),
+            None => errors.push(format!("{}: no Terraform fixtures", rule.id)),
+        }
+    }
+    assert!(
+        errors.is_empty(),
+        "{} Terraform fixture problems:\n\n{}",
+        errors.len(),
+        errors.join("\n\n")
+    );
+}

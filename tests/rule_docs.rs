@@ -1,6 +1,7 @@
 //! The rule registry and the rules' documentation are checked here:
 //! ids unique and sorted, names kebab-case, every doc section present, and
-//! every doc example executable: the "Example" fires the rule, the "Use
+//! every doc example executable (YAML, JSON and HCL, an HCL example being a
+//! one-file Terraform module): the "Example" fires the rule, the "Use
 //! instead" version does not, and the fix introduces no other finding.
 
 mod common;
@@ -125,7 +126,11 @@ fn registry_matches_the_catalog() {
 
 fn check_examples(r: &Rule) -> Vec<String> {
     let mut errors = Vec::new();
-    for (lang, path) in [("yaml", "example.yaml"), ("json", "example.json")] {
+    for (lang, path) in [
+        ("yaml", "example.yaml"),
+        ("json", "example.json"),
+        ("hcl", "example.tf"),
+    ] {
         let bad = code_blocks(section(r.doc, "Example").unwrap_or_default(), lang);
         let good = code_blocks(section(r.doc, "Use instead").unwrap_or_default(), lang);
         let (Some(bad), Some(good)) = (bad.first(), good.first()) else {

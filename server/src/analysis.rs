@@ -87,8 +87,16 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Analyse one file. `path` is used only to decide the format.
+/// Analyse one file. `path` is used only to decide the format. A Terraform
+/// file is analysed as a module of its own (see [`analyze_module`]).
 pub fn analyze(path: &str, text: &str, settings: &Settings) -> Analysis {
+    if crate::tf::Role::of(path).is_some() {
+        return analyze_module(&[(path, text)], settings)
+            .into_iter()
+            .next()
+            .map(|(_, a)| a)
+            .unwrap_or_default();
+    }
     match FileKind::detect(path, text) {
         Some(kind) => analyze_as(kind, text, settings),
         None => Analysis::default(),
@@ -249,6 +257,10 @@ pub fn suppression_edits(
         rule: rule.id.to_string(),
     })
 }
+
+#[path = "analysis_tf.rs"]
+mod terraform;
+pub use terraform::analyze_module;
 
 fn stale(span: Span, message: String) -> Diagnostic {
     Diagnostic {

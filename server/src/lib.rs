@@ -17,3 +17,4 @@ pub mod suppress;
 pub mod syntax;
 pub mod testgen;
 pub mod text;
+pub mod tf;

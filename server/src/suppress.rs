@@ -19,6 +19,8 @@ pub enum Scope {
     Line(usize),
     /// A resource-level list covering findings about `resource`.
     Resource(String),
+    /// A comment on a block header (HCL) covering findings inside the block.
+    Block(Span),
 }
 
 const MARKER: &str = "bucketguard:";
@@ -98,6 +100,7 @@ impl Suppression {
                 fl == *l || fl == *l + 1
             }
             Scope::Resource(r) => resource == Some(r.as_str()),
+            Scope::Block(b) => b.contains_span(span),
         };
         in_scope
             && (self.ids.is_empty() || self.ids.iter().any(|(id, _)| id.eq_ignore_ascii_case(rule)))

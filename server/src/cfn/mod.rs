@@ -8,7 +8,7 @@
 //! further candidates), both branches of `Fn::If`, `AWS::NoValue`, `Fn::Sub`
 //! and `Fn::Join` of known parts. Everything else is unknown.
 
-mod credentials;
+pub mod credentials;
 
 use crate::model::*;
 use crate::suppress::{Scope, Suppression};

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// Extensions of the files a folder walk considers.
-const EXTENSIONS: [&str; 4] = ["yaml", "yml", "json", "template"];
+const EXTENSIONS: [&str; 5] = ["yaml", "yml", "json", "template", "tf"];
 
 /// Passes of `--fix` before giving up on reaching a fixed point.
 const MAX_FIX_PASSES: usize = 10;
@@ -278,7 +278,12 @@ fn check_file(c: &Candidate, cwd: &Path, fix: bool) -> Outcome {
         }
     };
     let name = c.path.to_string_lossy();
-    let (text, analysis, fixed, notes) = if fix {
+    let terraform = bucketguard_tf_role(&name);
+    let (text, analysis, fixed, notes) = if terraform {
+        // A Terraform file is analysed with its module (no HCL fixes yet).
+        let a = super::terraform::analyze_in_module(&c.path, &text, &c.settings);
+        (text, a, 0, Vec::new())
+    } else if fix {
         let r = fix_until_stable(&name, text, &c.settings);
         if r.fixed > 0 {
             if let Err(e) = std::fs::write(&c.path, &r.text) {
@@ -314,6 +319,13 @@ fn check_file(c: &Candidate, cwd: &Path, fix: bool) -> Outcome {
             fixed,
         },
         notes,
+    )
+}
+
+fn bucketguard_tf_role(name: &str) -> bool {
+    matches!(
+        crate::tf::Role::of(name),
+        Some(crate::tf::Role::Hcl | crate::tf::Role::Json)
     )
 }
 
@@ -501,7 +513,9 @@ mod tests {
     fn extensions() {
         assert!(has_candidate_extension(Path::new("a/b.YAML")));
         assert!(has_candidate_extension(Path::new("b.template")));
-        assert!(!has_candidate_extension(Path::new("b.tf")));
+        assert!(has_candidate_extension(Path::new("b.tf")));
+        assert!(has_candidate_extension(Path::new("b.tf.json")));
+        assert!(!has_candidate_extension(Path::new("b.tfvars")));
         assert!(!has_candidate_extension(Path::new("yaml")));
     }
 }

@@ -10,6 +10,7 @@ mod json;
 mod report;
 mod rules_cmd;
 mod sarif;
+mod terraform;
 mod text;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};

@@ -67,6 +67,10 @@ Resources:
 }
 ```
 ```hcl
+resource "aws_s3_bucket" "assets" {
+  bucket = "example-assets"
+}
+
 resource "aws_s3_bucket_cors_configuration" "assets" {
   bucket = aws_s3_bucket.assets.id
 
@@ -122,6 +126,10 @@ Resources:
 }
 ```
 ```hcl
+resource "aws_s3_bucket" "assets" {
+  bucket = "example-assets"
+}
+
 resource "aws_s3_bucket_cors_configuration" "assets" {
   bucket = aws_s3_bucket.assets.id
 

@@ -64,6 +64,10 @@ Resources:
 }
 ```
 ```hcl
+resource "aws_s3_bucket" "assets" {
+  bucket = "example-assets"
+}
+
 resource "aws_s3_bucket_cors_configuration" "assets" {
   bucket = aws_s3_bucket.assets.id
 
@@ -113,6 +117,10 @@ Resources:
 }
 ```
 ```hcl
+resource "aws_s3_bucket" "assets" {
+  bucket = "example-assets"
+}
+
 resource "aws_s3_bucket_cors_configuration" "assets" {
   bucket = aws_s3_bucket.assets.id
 

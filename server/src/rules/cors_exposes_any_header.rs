@@ -68,6 +68,10 @@ Resources:
 }
 ```
 ```hcl
+resource "aws_s3_bucket" "assets" {
+  bucket = "example-assets"
+}
+
 resource "aws_s3_bucket_cors_configuration" "assets" {
   bucket = aws_s3_bucket.assets.id
 
@@ -123,6 +127,10 @@ Resources:
 }
 ```
 ```hcl
+resource "aws_s3_bucket" "assets" {
+  bucket = "example-assets"
+}
+
 resource "aws_s3_bucket_cors_configuration" "assets" {
   bucket = aws_s3_bucket.assets.id
 

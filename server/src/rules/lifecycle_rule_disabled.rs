@@ -58,6 +58,10 @@ Resources:
 }
 ```
 ```hcl
+resource "aws_s3_bucket" "data" {
+  bucket = "example-data"
+}
+
 resource "aws_s3_bucket_lifecycle_configuration" "data" {
   bucket = aws_s3_bucket.data.id
 
@@ -108,6 +112,10 @@ Resources:
 }
 ```
 ```hcl
+resource "aws_s3_bucket" "data" {
+  bucket = "example-data"
+}
+
 resource "aws_s3_bucket_lifecycle_configuration" "data" {
   bucket = aws_s3_bucket.data.id
 

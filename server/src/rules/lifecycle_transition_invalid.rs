@@ -72,6 +72,10 @@ Resources:
 }
 ```
 ```hcl
+resource "aws_s3_bucket" "data" {
+  bucket = "example-data"
+}
+
 resource "aws_s3_bucket_lifecycle_configuration" "data" {
   bucket = aws_s3_bucket.data.id
 
@@ -136,6 +140,10 @@ Resources:
 }
 ```
 ```hcl
+resource "aws_s3_bucket" "data" {
+  bucket = "example-data"
+}
+
 resource "aws_s3_bucket_lifecycle_configuration" "data" {
   bucket = aws_s3_bucket.data.id
 

@@ -49,6 +49,10 @@ Resources:
 }
 ```
 ```hcl
+resource "aws_s3_bucket" "data" {
+  bucket = "example-data"
+}
+
 resource "aws_s3_bucket_versioning" "data" {
   bucket = aws_s3_bucket.data.id
   versioning_configuration {
@@ -100,6 +104,10 @@ Resources:
 }
 ```
 ```hcl
+resource "aws_s3_bucket" "data" {
+  bucket = "example-data"
+}
+
 resource "aws_s3_bucket_versioning" "data" {
   bucket = aws_s3_bucket.data.id
   versioning_configuration {

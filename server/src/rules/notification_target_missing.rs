@@ -75,6 +75,10 @@ Resources:
 }
 ```
 ```hcl
+resource "aws_s3_bucket" "data" {
+  bucket = "example-data"
+}
+
 resource "aws_sqs_queue" "events" {
   name                    = "events"
   sqs_managed_sse_enabled = false
@@ -138,6 +142,10 @@ Resources:
 }
 ```
 ```hcl
+resource "aws_s3_bucket" "data" {
+  bucket = "example-data"
+}
+
 resource "aws_sqs_queue" "events" {
   name                    = "events"
   sqs_managed_sse_enabled = true

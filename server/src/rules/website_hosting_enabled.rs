@@ -48,6 +48,10 @@ Resources:
 }
 ```
 ```hcl
+resource "aws_s3_bucket" "site" {
+  bucket = "example-site"
+}
+
 resource "aws_s3_bucket_website_configuration" "site" {
   bucket = aws_s3_bucket.site.id
 

@@ -57,6 +57,10 @@ Resources:
 }
 ```
 ```hcl
+resource "aws_s3_bucket" "redirect" {
+  bucket = "example-redirect"
+}
+
 resource "aws_s3_bucket_website_configuration" "redirect" {
   bucket = aws_s3_bucket.redirect.id
 
@@ -98,6 +102,10 @@ Resources:
 }
 ```
 ```hcl
+resource "aws_s3_bucket" "redirect" {
+  bucket = "example-redirect"
+}
+
 resource "aws_s3_bucket_website_configuration" "redirect" {
   bucket = aws_s3_bucket.redirect.id
 

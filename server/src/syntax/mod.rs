@@ -6,6 +6,7 @@
 //! as their `Fn::` long forms. Parsing never fails: a front end always
 //! returns a [`Document`], possibly partial, plus its syntax errors.
 
+pub mod hcl;
 pub mod json;
 pub mod yaml;
 
