@@ -21,7 +21,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
@@ -112,6 +112,28 @@ struct Open {
     last_good: Option<Good>,
     /// Bumped by every scheduled analysis: only the latest may publish.
     generation: u64,
+    /// The latest generation whose work has ended (published, superseded
+    /// or failed): the document is idle when it equals `generation`.
+    settled: u64,
+    /// When the last change (or the opening) arrived.
+    last_change: Instant,
+}
+
+impl Open {
+    /// The delay before analysing a change arriving `now`: none when the
+    /// document is idle and the previous change is at least `debounce` old
+    /// (a change after a pause is analysed at once), else `debounce` (a
+    /// burst: paste, format, multi-cursor, edits faster than the analysis).
+    fn delay(&mut self, now: Instant, debounce: Duration) -> Duration {
+        let quiet = now.saturating_duration_since(self.last_change) >= debounce
+            && self.settled == self.generation;
+        self.last_change = now;
+        if quiet {
+            Duration::ZERO
+        } else {
+            debounce
+        }
+    }
 }
 
 /// How the client takes snippet edits in a workspace edit.
@@ -358,82 +380,98 @@ impl Backend {
         };
         let this = self.clone();
         tokio::spawn(async move {
-            if !delay.is_zero() {
-                tokio::time::sleep(delay).await;
-            }
-            let Some(job) = this.job(&uri, Some(generation)) else {
-                return;
-            };
-            let started = std::time::Instant::now();
-            let version = job.version;
-            let rope = job.rope.clone();
-            let Ok(mut full) = this.run(job).await else {
-                return;
-            };
-            let parsed = !carry::has_syntax_error(&full.diagnostics);
-            if !parsed {
-                if let Some(good) = this.last_good(&uri).await {
-                    full.diagnostics = carry::with_last_good(
-                        &full.diagnostics,
-                        &full.text,
-                        &good.text,
-                        &good.diagnostics,
-                    );
-                }
-            }
-            let full = Arc::new(full);
-            // Serialise off the runtime's threads, once, straight to JSON.
-            let encoding = this.encoding();
-            let framed = {
-                let full = full.clone();
-                this.blocking("publishing", move |_| {
-                    let body = convert::publish_body(
-                        full.uri.as_str(),
-                        Some(full.version),
-                        &full.diagnostics,
-                        &full.positions(encoding),
-                    );
-                    super::stdio::frame(&body)
-                })
-                .await
-            };
-            let Ok(framed) = framed else {
-                return;
-            };
-            let _turn = this.inner.publish.lock().await;
-            {
-                let mut st = this.state();
-                let epoch = st.epoch;
-                let Some(open) = st.docs.get_mut(&uri) else {
-                    return;
-                };
-                if open.generation != generation || open.doc.version() != version {
-                    return;
-                }
-                if parsed {
-                    open.last_good = Some(Good {
-                        version,
-                        rope,
-                        full: None,
-                    });
-                }
-                if full.epoch == epoch {
-                    st.recent.put(full.clone());
-                }
-            }
-            this.inner.output.send(framed);
-            drop(_turn);
-            let count = full.diagnostics.len();
-            let message = format!(
-                "published {count} diagnostics for {} version {version}",
-                uri.as_str()
-            );
-            drop(full);
-            this.trace(message, || {
-                format!("analysed in {} ms", started.elapsed().as_millis())
-            })
-            .await;
+            this.analyze_and_publish(&uri, generation, delay).await;
+            this.settle(&uri, generation);
         });
+    }
+
+    /// Note that the work of `generation` has ended.
+    fn settle(&self, uri: &lsp::Uri, generation: u64) {
+        if let Some(open) = self.state().docs.get_mut(uri) {
+            open.settled = open.settled.max(generation);
+        }
+    }
+
+    /// The work [`Backend::schedule`] spawns.
+    async fn analyze_and_publish(&self, uri: &lsp::Uri, generation: u64, delay: Duration) {
+        let this = self;
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+        let Some(job) = this.job(uri, Some(generation)) else {
+            return;
+        };
+        let started = std::time::Instant::now();
+        let version = job.version;
+        let rope = job.rope.clone();
+        let Ok(mut full) = this.run(job).await else {
+            return;
+        };
+        let parsed = !carry::has_syntax_error(&full.diagnostics);
+        if !parsed {
+            if let Some(good) = this.last_good(uri).await {
+                full.diagnostics = carry::with_last_good(
+                    &full.diagnostics,
+                    &full.text,
+                    &good.text,
+                    &good.diagnostics,
+                );
+            }
+        }
+        let full = Arc::new(full);
+        // Serialise off the runtime's threads, once, straight to JSON.
+        let encoding = this.encoding();
+        let framed = {
+            let full = full.clone();
+            this.blocking("publishing", move |_| {
+                let body = convert::publish_body(
+                    full.uri.as_str(),
+                    Some(full.version),
+                    &full.diagnostics,
+                    &full.positions(encoding),
+                );
+                super::stdio::frame(&body)
+            })
+            .await
+        };
+        let Ok(framed) = framed else {
+            return;
+        };
+        let _turn = this.inner.publish.lock().await;
+        {
+            let mut st = this.state();
+            let epoch = st.epoch;
+            let Some(open) = st.docs.get_mut(uri) else {
+                return;
+            };
+            if open.generation != generation || open.doc.version() != version {
+                return;
+            }
+            // Idle from now on: the client may see the result at once.
+            open.settled = generation;
+            if parsed {
+                open.last_good = Some(Good {
+                    version,
+                    rope,
+                    full: None,
+                });
+            }
+            if full.epoch == epoch {
+                st.recent.put(full.clone());
+            }
+        }
+        this.inner.output.send(framed);
+        drop(_turn);
+        let count = full.diagnostics.len();
+        let message = format!(
+            "published {count} diagnostics for {} version {version}",
+            uri.as_str()
+        );
+        drop(full);
+        this.trace(message, || {
+            format!("analysed in {} ms", started.elapsed().as_millis())
+        })
+        .await;
     }
 
     /// The complete analysis of the document's current version: a recent
@@ -936,6 +974,8 @@ impl LanguageServer for Backend {
                     doc: Document::new(&d.text, version, &d.language_id),
                     last_good: None,
                     generation: 0,
+                    settled: 0,
+                    last_change: Instant::now(),
                 },
             );
         });
@@ -959,6 +999,7 @@ impl LanguageServer for Backend {
             .collect();
         // Mutate the document before any `.await`: changes apply in the
         // order they were received.
+        let now = Instant::now();
         let applied = guarded("didChange", || {
             let mut st = self.state();
             let encoding = st.encoding;
@@ -968,11 +1009,11 @@ impl LanguageServer for Backend {
             };
             open.doc
                 .apply_changes(version, &changes, encoding)
-                .map(|()| debounce)
+                .map(|()| open.delay(now, debounce))
                 .map_err(|e| format!("didChange refused: {e}"))
         });
         match applied {
-            Ok(Ok(debounce)) => self.schedule(uri, debounce),
+            Ok(Ok(delay)) => self.schedule(uri, delay),
             Ok(Err(message)) => self.warn(message).await,
             Err(_) => {}
         }
