@@ -153,6 +153,39 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+fn summary(times: &mut [Duration]) -> String {
+    times.sort();
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    format!(
+        "min {:.1} ms, p50 {:.1} ms, p90 {:.1} ms",
+        ms(times[0]),
+        ms(at(0.5)),
+        ms(at(0.9))
+    )
+}
+
+/// A one-line edit at the top of the file, alternately adding and removing
+/// a comment line.
+fn edit(uri: &str, version: i64) -> Value {
+    let (range, text) = if version % 2 == 0 {
+        (
+            json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}),
+            "#x\n",
+        )
+    } else {
+        (
+            json!({"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 0}}),
+            "",
+        )
+    };
+    json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": uri, "version": version},
+        "contentChanges": [{"range": range, "text": text}]}})
+}
+
+/// Each edit is sent as soon as the previous version's diagnostics
+/// arrived (back to back); then bursts of three edits sent together,
+/// timed from the last edit of the burst (the debounce applies in full).
 fn latency(text: &str, debounce: Option<u64>) {
     let options = match debounce {
         Some(ms) => json!({"debounceMs": ms}),
@@ -163,31 +196,34 @@ fn latency(text: &str, debounce: Option<u64>) {
     let uri = "file:///tmp/bucketguard-bench/t.yaml";
     s.open(uri, text);
     let findings = s.published(uri, 1);
+    let mut version = 1;
     let mut times = Vec::new();
-    for version in 2..=EDITS + 1 {
-        // Type one character at the start of the file, in a comment line.
-        let edit = if version % 2 == 0 { "#x\n" } else { "" };
-        let range = if version % 2 == 0 {
-            json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}})
-        } else {
-            json!({"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 0}})
-        };
+    for _ in 0..EDITS {
+        version += 1;
         let t = Instant::now();
-        s.send(
-            json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
-            "textDocument": {"uri": uri, "version": version},
-            "contentChanges": [{"range": range, "text": edit}]}}),
-        );
+        s.send(edit(uri, version));
         s.published(uri, version);
         times.push(t.elapsed());
     }
-    times.sort();
-    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
     println!(
-        "lsp_change_to_publish (debounceMs {label}, {findings} findings): min {:.1} ms, p50 {:.1} ms, p90 {:.1} ms",
-        ms(times[0]),
-        ms(at(0.5)),
-        ms(at(0.9))
+        "lsp_change_to_publish (debounceMs {label}, {findings} findings): {}",
+        summary(&mut times)
+    );
+    let mut times = Vec::new();
+    for _ in 0..EDITS / 3 {
+        for _ in 0..2 {
+            version += 1;
+            s.send(edit(uri, version));
+        }
+        version += 1;
+        let t = Instant::now();
+        s.send(edit(uri, version));
+        s.published(uri, version);
+        times.push(t.elapsed());
+    }
+    println!(
+        "lsp_burst_to_publish (debounceMs {label}, 3 edits at once, from the last): {}",
+        summary(&mut times)
     );
 }
 
