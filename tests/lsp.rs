@@ -272,10 +272,10 @@ fn utf16_client_sees_finding_hovers_fixes_it_and_sees_it_gone() {
         json!({"textDocument": {"uri": URI}, "position": d["range"]["start"]}),
     );
     let rule = bucketguard::rules::find("S3-111").expect("rule");
-    assert_eq!(
-        hover["contents"]["value"],
-        bucketguard::docs::rule_markdown(rule)
-    );
+    // The rule's documentation, with the examples in the file's format.
+    let yaml = bucketguard::docs::rule_markdown_in(rule, Some(bucketguard::syntax::Format::Yaml));
+    assert_eq!(hover["contents"]["value"], yaml);
+    assert!(yaml.contains("```yaml") && !yaml.contains("```json"));
     assert_eq!(hover["range"], d["range"]);
     let ty = expected_range(TEMPLATE, "AWS::S3::Bucket", false);
     let hover = c.request(
@@ -502,12 +502,23 @@ fn config_changes_republish_and_nonsense_gets_errors() {
 #[test]
 fn needs_input_fixes_are_snippets_only_for_clients_that_accept_them() {
     let text = "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Data:\n    Type: AWS::S3::Bucket\n";
-    for snippets in [true, false] {
+    // LSP 3.18 `SnippetTextEdit`, rust-analyzer's extension, and neither
+    // (plain text, also for a 3.18 client that does not announce it).
+    let clients = [
+        (
+            "lsp",
+            json!({"workspace": {"workspaceEdit": {"snippetEditSupport": true}}}),
+        ),
+        ("ra", json!({"experimental": {"snippetTextEdit": true}})),
+        ("none", json!({"experimental": {"snippetTextEdit": false}})),
+        (
+            "none",
+            json!({"workspace": {"workspaceEdit": {"snippetEditSupport": false}}}),
+        ),
+    ];
+    for (form, capabilities) in clients {
         let mut c = Client::start();
-        c.initialize_with(
-            json!({"experimental": {"snippetTextEdit": snippets}}),
-            json!({"select": ["S3-401"]}),
-        );
+        c.initialize_with(capabilities, json!({"select": ["S3-401"]}));
         c.open(text);
         let diags = c.diagnostics(1);
         assert_eq!(diags.len(), 1, "{diags:#?}");
@@ -523,26 +534,52 @@ fn needs_input_fixes_are_snippets_only_for_clients_that_accept_them() {
         let action = &actions[0];
         assert_eq!(action["isPreferred"], false, "{action:#}");
         assert!(action.get("data").is_none(), "{action:#}");
-        if snippets {
-            let change = &action["edit"]["documentChanges"][0];
-            assert_eq!(change["textDocument"]["version"], 1);
-            let edit = &change["edits"][0];
-            assert_eq!(edit["insertTextFormat"], 2);
-            assert!(
-                edit["newText"].as_str().expect("text").contains("${1:"),
-                "{edit:#}"
-            );
-        } else {
-            let edits = action["edit"]["changes"][URI]
-                .as_array()
-                .expect("edits")
-                .clone();
-            let fixed = apply(text, &edits, false);
-            assert!(
-                fixed.contains("DestinationBucketName: access-logs-bucket"),
-                "{fixed}"
-            );
-            assert!(!fixed.contains("${"), "{fixed}");
+        let expected = bucketguard::analysis::analyze(
+            "t.yaml",
+            text,
+            &bucketguard::settings::Settings::default(),
+        )
+        .diagnostics
+        .into_iter()
+        .find(|d| d.code == "S3-401")
+        .and_then(|d| d.fix)
+        .expect("the core's fix");
+        match form {
+            "lsp" | "ra" => {
+                let change = &action["edit"]["documentChanges"][0];
+                assert_eq!(change["textDocument"]["version"], 1);
+                let edit = &change["edits"][0];
+                let snippet = if form == "lsp" {
+                    assert_eq!(edit["snippet"]["kind"], "snippet", "{edit:#}");
+                    assert!(edit.get("newText").is_none(), "{edit:#}");
+                    &edit["snippet"]["value"]
+                } else {
+                    assert_eq!(edit["insertTextFormat"], 2);
+                    &edit["newText"]
+                };
+                assert_eq!(
+                    snippet.as_str(),
+                    expected.edits[0].snippet.as_deref(),
+                    "{edit:#}"
+                );
+                assert!(snippet.as_str().expect("text").contains("${1:"));
+            }
+            _ => {
+                let edits = action["edit"]["changes"][URI]
+                    .as_array()
+                    .expect("edits")
+                    .clone();
+                let fixed = apply(text, &edits, false);
+                assert!(
+                    fixed.contains("DestinationBucketName: access-logs-bucket"),
+                    "{fixed}"
+                );
+                assert!(!fixed.contains("${"), "{fixed}");
+                assert_eq!(
+                    fixed,
+                    bucketguard::fix::apply_edits(text, &expected.edits).0
+                );
+            }
         }
         c.shutdown();
     }

@@ -3,6 +3,7 @@
 //! and hover in the language server.
 
 use crate::rules::{FixAvailability, Rule};
+use crate::syntax::Format;
 use std::fmt::Write as _;
 
 /// The project's home page (SARIF `informationUri`).
@@ -46,16 +47,60 @@ pub fn metadata_line(rule: &Rule) -> String {
 }
 
 /// A rule's documentation as Markdown: `# S3-111: public-acl`, the metadata
-/// line, then the rule's own text.
+/// line, then the rule's own text, with its examples in every format.
 pub fn rule_markdown(rule: &Rule) -> String {
+    rule_markdown_in(rule, None)
+}
+
+/// [`rule_markdown`], with the examples of one format only when `format`
+/// is given (a YAML file's hover shows the YAML examples): fenced blocks
+/// tagged `yaml`, `json` or `hcl` in another format are left out.
+pub fn rule_markdown_in(rule: &Rule, format: Option<Format>) -> String {
     let mut out = format!("# {}: {}\n\n{}\n", rule.id, rule.name, metadata_line(rule));
     let doc = rule.doc.trim();
     if !doc.is_empty() {
         out.push('\n');
-        out.push_str(doc);
+        match format {
+            None => out.push_str(doc),
+            Some(f) => push_examples_in(&mut out, doc, f),
+        }
         out.push('\n');
     }
     out
+}
+
+/// The fence tags of example formats.
+const EXAMPLE_TAGS: &[&str] = &["yaml", "json", "hcl"];
+
+/// Append `doc` without the fenced example blocks of other formats.
+fn push_examples_in(out: &mut String, doc: &str, format: Format) {
+    let keep = match format {
+        Format::Yaml => "yaml",
+        Format::Json => "json",
+    };
+    let mut fence: Option<bool> = None;
+    for line in doc.split_inclusive('\n') {
+        let trimmed = line.trim();
+        match fence {
+            None if trimmed.starts_with("```") => {
+                let tag = trimmed.trim_start_matches('`').trim();
+                let kept = !EXAMPLE_TAGS.contains(&tag) || tag == keep;
+                fence = Some(kept);
+                if kept {
+                    out.push_str(line);
+                }
+            }
+            None => out.push_str(line),
+            Some(kept) => {
+                if kept {
+                    out.push_str(line);
+                }
+                if trimmed.starts_with("```") {
+                    fence = None;
+                }
+            }
+        }
+    }
 }
 
 /// The text of the section headed `title` in a rule's doc (any heading
@@ -158,6 +203,29 @@ mod tests {
             "# S3-111: public-acl\n\nGroup: Public access · Default severity: error · Fix: safe"
         ));
         assert!(md.contains("## What it does\nFlags public ACLs."));
+    }
+
+    #[test]
+    fn examples_in_one_format() {
+        let rule = Rule {
+            doc: "## Example\n```yaml\na: 1\n```\n```json\n{\"a\": 1}\n```\n```hcl\na = 1\n```\n```\nplain\n```\n",
+            ..RULE
+        };
+        let all = rule_markdown(&rule);
+        assert_eq!(rule_markdown_in(&rule, None), all);
+        let yaml = rule_markdown_in(&rule, Some(Format::Yaml));
+        assert!(
+            yaml.contains("```yaml\na: 1\n```\n```\nplain\n```"),
+            "{yaml}"
+        );
+        assert!(!yaml.contains("json") && !yaml.contains("hcl"), "{yaml}");
+        let json = rule_markdown_in(&rule, Some(Format::Json));
+        assert!(
+            json.contains("## Example\n```json\n{\"a\": 1}\n```\n```\nplain"),
+            "{json}"
+        );
+        assert!(!json.contains("yaml") && !json.contains("hcl"), "{json}");
+        assert!(json.starts_with(&all[..all.find("## Example").unwrap()]));
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! Hover guidance: what is under a byte offset of a template (an S3
 //! resource type, or a property of an S3 resource) and the Markdown to show
-//! for it. Rule text comes from [`crate::docs::rule_markdown`], the function
-//! behind `bucketguard rule`. Pure: `(kind, text, offset)` in, Markdown out.
+//! for it. Rule text comes from [`crate::docs::rule_markdown_in`], the
+//! renderer behind `bucketguard rule`, with the examples in the file's own
+//! format. Pure: `(kind, text, offset)` in, Markdown out.
 
 use crate::analysis::FileKind;
 use crate::docs;
 use crate::rules::{self, Rule};
-use crate::syntax::{self, Node};
+use crate::syntax::{self, Format, Node};
 use crate::text::Span;
 
 /// Guidance for the text at `span`.
@@ -94,12 +95,12 @@ pub fn type_markdown(ty: &str) -> String {
 }
 
 /// Markdown for hovering property `key`: the documentation of every rule
-/// that looks at it.
-pub fn key_markdown(key: &str, related: &[&Rule]) -> String {
+/// that looks at it, with examples in `format`.
+pub fn key_markdown(key: &str, related: &[&Rule], format: Format) -> String {
     let mut out = format!("`{key}` is checked by {}.\n", ids(related));
     for r in related {
         out.push_str("\n---\n\n");
-        out.push_str(&docs::rule_markdown(r));
+        out.push_str(&docs::rule_markdown_in(r, Some(format)));
     }
     out
 }
@@ -129,17 +130,17 @@ pub fn guidance(kind: FileKind, text: &str, offset: usize) -> Option<Guidance> {
                 markdown: type_markdown(ty),
             });
         }
-        return property(res.value.get("Properties")?, offset);
+        return property(res.value.get("Properties")?, offset, kind.format());
     }
     None
 }
 
 /// The innermost property entry around `offset` that some rule mentions.
-fn property(node: &Node, offset: usize) -> Option<Guidance> {
+fn property(node: &Node, offset: usize, format: Format) -> Option<Guidance> {
     let hit = |s: Span| s.start <= offset && offset <= s.end;
     for item in node.items() {
         if hit(item.full_span()) {
-            return property(item, offset);
+            return property(item, offset, format);
         }
     }
     for e in node.entries() {
@@ -148,7 +149,7 @@ fn property(node: &Node, offset: usize) -> Option<Guidance> {
             continue;
         }
         if !on_key {
-            if let Some(inner) = property(&e.value, offset) {
+            if let Some(inner) = property(&e.value, offset, format) {
                 return Some(inner);
             }
         }
@@ -158,7 +159,7 @@ fn property(node: &Node, offset: usize) -> Option<Guidance> {
         }
         return Some(Guidance {
             span: if on_key { e.key_span } else { e.value.span },
-            markdown: key_markdown(&e.key, &related),
+            markdown: key_markdown(&e.key, &related, format),
         });
     }
     None

@@ -20,7 +20,10 @@ fn a_property_key_or_value_shows_its_rules_docs() {
     for needle in ["AccessControl", "PublicRead"] {
         let g = guidance(FileKind::Yaml, T, at(needle)).unwrap();
         assert_eq!(&T[g.span.start..g.span.end], needle);
-        assert!(g.markdown.contains(&docs::rule_markdown(rule)), "{needle}");
+        let yaml = docs::rule_markdown_in(rule, Some(Format::Yaml));
+        assert!(g.markdown.contains(&yaml), "{needle}");
+        assert!(g.markdown.contains("```yaml"), "{needle}");
+        assert!(!g.markdown.contains("```json"), "{needle}");
         assert!(g
             .markdown
             .starts_with("`AccessControl` is checked by S3-111."));
@@ -45,4 +48,6 @@ fn json_templates_too() {
     )
     .unwrap();
     assert!(g.markdown.contains("S3-501"), "{}", g.markdown);
+    assert!(g.markdown.contains("```json"), "{}", g.markdown);
+    assert!(!g.markdown.contains("```yaml"), "{}", g.markdown);
 }

@@ -4,7 +4,7 @@
 
 use crate::analysis;
 use crate::docs;
-use crate::fix::{Applicability, Edit, Fix};
+use crate::fix::{Applicability, Fix};
 use crate::rules::{self, Severity};
 use crate::text::{Encoding, LineCol, LineIndex, Span};
 use serde::{Deserialize, Serialize};
@@ -64,7 +64,11 @@ pub fn encoding_kind(enc: Encoding) -> lsp::PositionEncodingKind {
 
 /// What a diagnostic's `data` holds: the document version the diagnostic
 /// was computed for, the resource it is about (for the suppression action)
-/// and its fix, with edits already converted to LSP ranges of that version.
+/// and, when it has a fix, the fix's title and applicability. The edits are
+/// not shipped with every diagnostic: a quick fix takes them from the
+/// analysis of that version (kept for recently analysed documents, else
+/// recomputed from the text), so they are exactly the edits the core
+/// rendered, the ones `check --fix` applies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiagnosticData {
     pub version: i32,
@@ -79,38 +83,28 @@ pub struct FixData {
     pub title: String,
     /// `safe` or `needs-input`.
     pub applicability: String,
-    pub edits: Vec<EditData>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EditData {
-    pub range: lsp::Range,
-    #[serde(rename = "newText")]
-    pub new_text: String,
-    /// The same edit with LSP snippet tab stops, for needs-input fixes.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub snippet: Option<String>,
+/// [`DiagnosticData`] borrowed from the analysis, for serialising.
+#[derive(Debug, Serialize)]
+struct DataOut<'a> {
+    version: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resource: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<FixOut<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct FixOut<'a> {
+    title: &'a str,
+    applicability: &'static str,
 }
 
 pub fn applicability_str(a: Applicability) -> &'static str {
     match a {
         Applicability::Safe => "safe",
         Applicability::NeedsInput => "needs-input",
-    }
-}
-
-pub fn fix_data(title: &str, applicability: &str, edits: &[Edit], pos: &Positions) -> FixData {
-    FixData {
-        title: title.to_string(),
-        applicability: applicability.to_string(),
-        edits: edits
-            .iter()
-            .map(|e| EditData {
-                range: pos.range(e.span),
-                new_text: e.text.clone(),
-                snippet: e.snippet.clone(),
-            })
-            .collect(),
     }
 }
 
@@ -122,58 +116,132 @@ pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
     }
 }
 
-/// The documentation link of rule `id`, parsed once per rule.
-fn rule_uri(id: &str) -> Option<lsp::Uri> {
-    static URIS: OnceLock<HashMap<&'static str, lsp::Uri>> = OnceLock::new();
-    URIS.get_or_init(|| {
-        rules::all()
-            .iter()
-            .filter_map(|r| Some((r.id, lsp::Uri::from_str(&docs::rule_url(r)).ok()?)))
-            .collect()
-    })
-    .get(id)
-    .cloned()
+/// The documentation link of rule `id`, built once per rule.
+fn rule_href(id: &str) -> Option<&'static str> {
+    static HREFS: OnceLock<HashMap<&'static str, String>> = OnceLock::new();
+    HREFS
+        .get_or_init(|| {
+            rules::all()
+                .iter()
+                .filter(|r| lsp::Uri::from_str(&docs::rule_url(r)).is_ok())
+                .map(|r| (r.id, docs::rule_url(r)))
+                .collect()
+        })
+        .get(id)
+        .map(String::as_str)
+}
+
+/// An LSP `Diagnostic`, borrowed from a core diagnostic and serialised
+/// straight to JSON (the typed `lsp::Diagnostic` would copy every string).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiagnosticOut<'a> {
+    pub range: lsp::Range,
+    pub severity: lsp::DiagnosticSeverity,
+    pub code: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code_description: Option<Href>,
+    source: &'static str,
+    pub message: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_information: Vec<RelatedOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<DataOut<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct Href {
+    href: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+struct RelatedOut<'a> {
+    location: LocationOut<'a>,
+    message: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct LocationOut<'a> {
+    uri: &'a str,
+    range: lsp::Range,
 }
 
 /// One core diagnostic as an LSP diagnostic of document `uri` at `version`.
-pub fn diagnostic(
-    d: &analysis::Diagnostic,
-    uri: &lsp::Uri,
+pub fn diagnostic<'a>(
+    d: &'a analysis::Diagnostic,
+    uri: &'a str,
     version: i32,
     pos: &Positions,
-) -> lsp::Diagnostic {
-    let code_description = rule_uri(&d.code).map(|href| lsp::CodeDescription { href });
-    let related: Vec<lsp::DiagnosticRelatedInformation> = d
+) -> DiagnosticOut<'a> {
+    let href = rule_href(&d.code);
+    let related = d
         .related
         .iter()
-        .map(|r| lsp::DiagnosticRelatedInformation {
-            location: lsp::Location::new(uri.clone(), pos.range(r.span)),
-            message: r.message.clone(),
+        .map(|r| RelatedOut {
+            location: LocationOut {
+                uri,
+                range: pos.range(r.span),
+            },
+            message: &r.message,
         })
         .collect();
-    let is_rule = rule_uri(&d.code).is_some();
-    let data = DiagnosticData {
+    let data = DataOut {
         version,
-        resource: d.resource.clone().filter(|_| is_rule),
-        fix: d
-            .fix
-            .as_ref()
-            .map(|f: &Fix| fix_data(&f.title, applicability_str(f.applicability), &f.edits, pos)),
+        resource: d.resource.as_deref().filter(|_| href.is_some()),
+        fix: d.fix.as_ref().map(|f: &Fix| FixOut {
+            title: &f.title,
+            applicability: applicability_str(f.applicability),
+        }),
     };
-    let data = (data.fix.is_some() || data.resource.is_some())
-        .then(|| serde_json::to_value(data).ok())
-        .flatten();
-    lsp::Diagnostic {
+    DiagnosticOut {
         range: pos.range(d.span),
-        severity: Some(severity(d.severity)),
-        code: Some(lsp::NumberOrString::String(d.code.clone())),
-        code_description,
-        source: Some(SOURCE.to_string()),
-        message: d.message.clone(),
-        related_information: (!related.is_empty()).then_some(related),
-        tags: None,
-        data,
+        severity: severity(d.severity),
+        code: &d.code,
+        code_description: href.map(|href| Href { href }),
+        source: SOURCE,
+        message: &d.message,
+        related_information: related,
+        data: (data.fix.is_some() || data.resource.is_some()).then_some(data),
     }
+}
+
+#[derive(Serialize)]
+struct Notification<'a> {
+    jsonrpc: &'static str,
+    method: &'static str,
+    params: PublishOut<'a>,
+}
+
+#[derive(Serialize)]
+struct PublishOut<'a> {
+    uri: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<i32>,
+    diagnostics: Vec<DiagnosticOut<'a>>,
+}
+
+/// The body of a `textDocument/publishDiagnostics` notification for
+/// `diagnostics` of `uri` at `version`, serialised in one pass.
+pub fn publish_body(
+    uri: &str,
+    version: Option<i32>,
+    diagnostics: &[analysis::Diagnostic],
+    pos: &Positions,
+) -> Vec<u8> {
+    let n = Notification {
+        jsonrpc: "2.0",
+        method: "textDocument/publishDiagnostics",
+        params: PublishOut {
+            uri,
+            version,
+            diagnostics: diagnostics
+                .iter()
+                .map(|d| diagnostic(d, uri, version.unwrap_or(0), pos))
+                .collect(),
+        },
+    };
+    // Serialising borrowed strings and numbers into a Vec cannot fail.
+    serde_json::to_vec(&n).unwrap_or_default()
 }
 
 #[cfg(test)]

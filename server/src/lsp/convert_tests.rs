@@ -1,4 +1,5 @@
 use super::*;
+use crate::fix::Edit;
 use crate::rules::Related;
 
 #[test]
@@ -27,14 +28,16 @@ fn a_finding_becomes_an_lsp_diagnostic_with_related_info_and_fix_data() {
             }],
         }),
     };
-    let uri = lsp::Uri::from_str("file:///t.yaml").unwrap();
+    let uri = "file:///t.yaml";
     for (encoding, col) in [(Encoding::Utf16, 5), (Encoding::Utf8, 7)] {
         let pos = Positions {
             text,
             index: &index,
             encoding,
         };
-        let l = diagnostic(&d, &uri, 7, &pos);
+        // What the client receives is the typed LSP diagnostic.
+        let json = serde_json::to_value(diagnostic(&d, uri, 7, &pos)).unwrap();
+        let l: lsp::Diagnostic = serde_json::from_value(json).unwrap();
         assert_eq!(l.range.start, lsp::Position::new(1, col));
         assert_eq!(l.range.end, lsp::Position::new(1, col + 10));
         assert_eq!(l.severity, Some(lsp::DiagnosticSeverity::WARNING));
@@ -48,7 +51,7 @@ fn a_finding_becomes_an_lsp_diagnostic_with_related_info_and_fix_data() {
         );
         let related = l.related_information.unwrap();
         assert_eq!(related[0].message, "the name");
-        assert_eq!(related[0].location.uri, uri);
+        assert_eq!(related[0].location.uri.as_str(), uri);
         let name_end = if encoding == Encoding::Utf8 { 6 } else { 2 };
         assert_eq!(
             related[0].location.range.end,
@@ -59,9 +62,43 @@ fn a_finding_becomes_an_lsp_diagnostic_with_related_info_and_fix_data() {
         assert_eq!(data.resource.as_deref(), Some("Logs"));
         let fix = data.fix.unwrap();
         assert_eq!(fix.applicability, "safe");
-        assert_eq!(fix.edits[0].range, l.range);
-        assert_eq!(fix.edits[0].new_text, "Private");
+        assert_eq!(fix.title, "Make the ACL private");
     }
+}
+
+#[test]
+fn the_publish_notification_is_one_json_rpc_message() {
+    let text = "a: 1\n";
+    let index = LineIndex::new(text);
+    let pos = Positions {
+        text,
+        index: &index,
+        encoding: Encoding::Utf16,
+    };
+    let d = analysis::Diagnostic {
+        code: "S3-111".into(),
+        span: Span::new(3, 4),
+        severity: Severity::Error,
+        message: "a \"quoted\" message\n".into(),
+        resource: None,
+        related: Vec::new(),
+        fix: None,
+    };
+    let body = publish_body("file:///t.yaml", Some(3), &[d], &pos);
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(v["method"], "textDocument/publishDiagnostics");
+    assert_eq!(v["params"]["version"], 3);
+    assert_eq!(
+        v["params"]["diagnostics"][0]["message"],
+        "a \"quoted\" message\n"
+    );
+    assert!(v["params"]["diagnostics"][0].get("data").is_none());
+    let p: lsp::PublishDiagnosticsParams = serde_json::from_value(v["params"].clone()).unwrap();
+    assert_eq!(p.diagnostics.len(), 1);
+    let closed = publish_body("file:///t.yaml", None, &[], &pos);
+    let v: serde_json::Value = serde_json::from_slice(&closed).unwrap();
+    assert!(v["params"].get("version").is_none());
+    assert_eq!(v["params"]["diagnostics"], serde_json::json!([]));
 }
 
 #[test]
@@ -82,8 +119,8 @@ fn syntax_errors_have_no_link_and_no_data() {
         related: Vec::new(),
         fix: None,
     };
-    let uri = lsp::Uri::from_str("file:///t.yaml").unwrap();
-    let l = diagnostic(&d, &uri, 1, &pos);
+    let json = serde_json::to_value(diagnostic(&d, "file:///t.yaml", 1, &pos)).unwrap();
+    let l: lsp::Diagnostic = serde_json::from_value(json).unwrap();
     assert!(l.code_description.is_none());
     assert!(l.data.is_none());
     assert!(l.related_information.is_none());

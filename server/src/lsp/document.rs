@@ -45,7 +45,14 @@ impl Document {
         &self.language_id
     }
 
-    /// The whole text, as an immutable snapshot for analysis.
+    /// The text. Cloning the rope is cheap and shares every chunk until
+    /// one side changes: analyses take such a snapshot.
+    pub fn rope(&self) -> &Rope {
+        &self.rope
+    }
+
+    /// The whole text, as one string.
+    #[cfg(test)]
     pub fn text(&self) -> String {
         self.rope.to_string()
     }

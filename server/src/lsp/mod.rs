@@ -22,8 +22,15 @@ pub fn run() -> Result<u8> {
         .worker_threads(2)
         .enable_all()
         .build()?;
-    runtime.block_on(server::serve());
+    let (output, writer) = stdio::Output::start(std::io::stdout());
+    runtime.block_on(server::serve(output.clone()));
     // The stdin reader may sit in a blocking read: do not wait for it.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    // Write what is queued, but do not hang on a client that stopped reading.
+    output.stop();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    while !writer.is_finished() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
     Ok(0)
 }

@@ -7,8 +7,9 @@ use crate::settings::{self, Settings};
 use serde_json::Value;
 use std::time::Duration;
 
-/// The debounce before analysing a changed document.
-pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(30);
+/// The debounce of a burst of changes (see `server::Open::delay`): a
+/// change to an idle document after a pause is analysed at once.
+pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// Documents larger than this many bytes are not analysed by default.
 pub const DEFAULT_MAX_FILE_SIZE: usize = 4 * 1024 * 1024;

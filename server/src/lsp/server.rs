@@ -2,24 +2,26 @@
 //! analyses, publishing, hover and code actions.
 
 use super::carry;
-use super::convert::{self, DiagnosticData, FixData, Positions};
+use super::convert::{self, DiagnosticData, Positions};
 use super::document::{Change, Document};
 use super::options::{self, Options};
-use super::service::{Guard, EDIT_KEY};
+use super::service::{ClientExtras, Guard, EDIT_KEY};
+use super::stdio::Output;
 use crate::analysis::{self, FileKind};
 use crate::docs;
-use crate::fix::Applicability;
+use crate::fix::{Applicability, Edit};
 use crate::hover;
 use crate::project::ConfigCache;
 use crate::rules;
 use crate::settings::Settings;
 use crate::text::{Encoding, LineIndex, Span};
+use ropey::Rope;
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
@@ -27,29 +29,38 @@ use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 /// The code action kind of "apply every safe fix".
 pub const FIX_ALL: lsp::CodeActionKind = lsp::CodeActionKind::new("source.fixAll.bucketguard");
 
-pub async fn serve() {
+pub async fn serve(output: Output) {
     let stdin = super::stdio::sanitized(tokio::io::stdin());
-    let stdout = tokio::io::stdout();
-    let (service, socket) = LspService::build(Backend::new)
+    let client_caps = Arc::new(ClientExtras::default());
+    let caps = client_caps.clone();
+    let out = output.clone();
+    let (service, socket) = LspService::build(move |client| Backend::new(client, out, caps))
         .custom_method(super::stdio::INVALID_MESSAGE, Backend::invalid_message)
         .custom_method("$/setTrace", Backend::set_trace)
         .finish();
-    Server::new(stdin, stdout, socket)
-        .serve(Guard::new(service))
+    Server::new(stdin, output.library(), socket)
+        .serve(Guard::new(service, client_caps))
         .await;
 }
 
-/// The result of analysing one version of a document.
+/// A complete analysis of one version of a document: the text it was
+/// computed on, with its line index, and every diagnostic with its fix.
+/// Kept only for the few most recently analysed documents ([`Recent`]) and,
+/// for a document that does not parse, its last version that did: the
+/// open documents keep only their text.
 #[derive(Debug)]
-struct Snapshot {
+struct Full {
+    uri: lsp::Uri,
     version: i32,
+    /// The settings epoch it was computed with.
+    epoch: u64,
     kind: Option<FileKind>,
     text: String,
     index: LineIndex,
     diagnostics: Vec<analysis::Diagnostic>,
 }
 
-impl Snapshot {
+impl Full {
     fn positions(&self, encoding: Encoding) -> Positions<'_> {
         Positions {
             text: &self.text,
@@ -59,14 +70,83 @@ impl Snapshot {
     }
 }
 
+/// How many complete analyses are kept (see [`Full`]).
+const RECENT: usize = 2;
+
+/// The complete analyses of the most recently analysed documents, newest
+/// first.
+#[derive(Default)]
+struct Recent(Vec<Arc<Full>>);
+
+impl Recent {
+    fn get(&self, uri: &lsp::Uri, version: i32, epoch: u64) -> Option<Arc<Full>> {
+        self.0
+            .iter()
+            .find(|f| &f.uri == uri && f.version == version && f.epoch == epoch)
+            .cloned()
+    }
+
+    fn put(&mut self, full: Arc<Full>) {
+        self.0.retain(|f| f.uri != full.uri);
+        self.0.insert(0, full);
+        self.0.truncate(RECENT);
+    }
+
+    fn forget(&mut self, uri: &lsp::Uri) {
+        self.0.retain(|f| &f.uri != uri);
+    }
+}
+
+/// What the open document keeps of the last version that parsed: its text
+/// (a rope sharing every unchanged chunk with the current text) and, while
+/// the document does not parse, that version's complete analysis.
+struct Good {
+    version: i32,
+    rope: Rope,
+    full: Option<Arc<Full>>,
+}
+
 struct Open {
     doc: Document,
-    /// The last analysis published for this document.
-    last: Option<Arc<Snapshot>>,
-    /// The last analysis of a version that parsed.
-    last_good: Option<Arc<Snapshot>>,
+    /// The last version that parsed, for [`carry`].
+    last_good: Option<Good>,
     /// Bumped by every scheduled analysis: only the latest may publish.
     generation: u64,
+    /// The latest generation whose work has ended (published, superseded
+    /// or failed): the document is idle when it equals `generation`.
+    settled: u64,
+    /// When the last change (or the opening) arrived.
+    last_change: Instant,
+}
+
+impl Open {
+    /// The delay before analysing a change arriving `now`: none when the
+    /// document is idle and the previous change is at least `debounce` old
+    /// (a change after a pause is analysed at once), else `debounce` (a
+    /// burst: paste, format, multi-cursor, edits faster than the analysis).
+    fn delay(&mut self, now: Instant, debounce: Duration) -> Duration {
+        let quiet = now.saturating_duration_since(self.last_change) >= debounce
+            && self.settled == self.generation;
+        self.last_change = now;
+        if quiet {
+            Duration::ZERO
+        } else {
+            debounce
+        }
+    }
+}
+
+/// How the client takes snippet edits in a workspace edit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Snippets {
+    /// Not at all: placeholders are plain text.
+    #[default]
+    No,
+    /// LSP 3.18 `SnippetTextEdit` (`workspace.workspaceEdit.snippetEditSupport`).
+    Lsp318,
+    /// rust-analyzer's `experimental.snippetTextEdit`: a `TextEdit` with
+    /// `insertTextFormat: 2`.
+    RustAnalyzer,
 }
 
 #[derive(Default)]
@@ -80,13 +160,17 @@ struct State {
     can_pull_config: bool,
     /// The `initializationOptions`, under the settings sent later.
     init_options: serde_json::Value,
-    /// The client accepts snippet text edits in code actions
-    /// (`experimental.snippetTextEdit`).
-    snippets: bool,
+    snippets: Snippets,
+    /// Bumped when settings or config files change: complete analyses of
+    /// an older epoch are not reused.
+    epoch: u64,
+    recent: Recent,
 }
 
 struct Inner {
     client: Client,
+    output: Output,
+    extras: Arc<ClientExtras>,
     state: Mutex<State>,
     configs: ConfigCache,
     /// Held while checking a result is current and publishing it, so an
@@ -106,7 +190,8 @@ pub struct Backend {
 struct Job {
     uri: lsp::Uri,
     version: i32,
-    text: String,
+    epoch: u64,
+    rope: Rope,
     language_id: String,
     base: Settings,
     max_file_size: usize,
@@ -135,7 +220,7 @@ fn file_path(uri: &lsp::Uri) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(uri.path().as_str()))
 }
 
-fn analyze_job(job: &Job, configs: &ConfigCache) -> Snapshot {
+fn analyze_job(job: Job, configs: &ConfigCache) -> Full {
     let path = file_path(&job.uri);
     let settings = match configs.for_file(&path) {
         Ok(Some(c)) => c.config.settings.merged_with(&job.base),
@@ -145,51 +230,54 @@ fn analyze_job(job: &Job, configs: &ConfigCache) -> Snapshot {
             job.base.clone()
         }
     };
-    if job.text.len() > job.max_file_size {
-        return Snapshot {
-            version: job.version,
-            kind: None,
-            index: LineIndex::new(&job.text),
-            text: job.text.clone(),
-            diagnostics: vec![analysis::Diagnostic {
-                code: FILE_TOO_LARGE.to_string(),
-                span: Span::empty(0),
-                severity: rules::Severity::Info,
-                message: format!(
-                    "not checked: the file has {} bytes, more than `maxFileSize` ({})",
-                    job.text.len(),
-                    job.max_file_size
-                ),
-                resource: None,
-                related: Vec::new(),
-                fix: None,
-            }],
+    // The one contiguous copy of the text, for the analysis and positions.
+    let text = String::from(&job.rope);
+    let (kind, diagnostics) = if text.len() > job.max_file_size {
+        let d = analysis::Diagnostic {
+            code: FILE_TOO_LARGE.to_string(),
+            span: Span::empty(0),
+            severity: rules::Severity::Info,
+            message: format!(
+                "not checked: the file has {} bytes, more than `maxFileSize` ({})",
+                text.len(),
+                job.max_file_size
+            ),
+            resource: None,
+            related: Vec::new(),
+            fix: None,
         };
-    }
-    let name = path.to_string_lossy();
-    let kind = FileKind::detect(&name, &job.text).or(match job.language_id.as_str() {
-        "yaml" => Some(FileKind::Yaml),
-        "json" | "jsonc" => Some(FileKind::Json),
-        _ => None,
-    });
-    let result = match kind {
-        Some(k) => analysis::analyze_as(k, &job.text, &settings),
-        None => analysis::Analysis::default(),
+        (None, vec![d])
+    } else {
+        let name = path.to_string_lossy();
+        let kind = FileKind::detect(&name, &text).or(match job.language_id.as_str() {
+            "yaml" => Some(FileKind::Yaml),
+            "json" | "jsonc" => Some(FileKind::Json),
+            _ => None,
+        });
+        let diagnostics = match kind {
+            Some(k) => analysis::analyze_as(k, &text, &settings).diagnostics,
+            None => Vec::new(),
+        };
+        (kind, diagnostics)
     };
-    Snapshot {
+    Full {
+        uri: job.uri,
         version: job.version,
+        epoch: job.epoch,
         kind,
-        index: LineIndex::new(&job.text),
-        text: job.text.clone(),
-        diagnostics: result.diagnostics,
+        index: LineIndex::new(&text),
+        text,
+        diagnostics,
     }
 }
 
 impl Backend {
-    fn new(client: Client) -> Backend {
+    fn new(client: Client, output: Output, extras: Arc<ClientExtras>) -> Backend {
         Backend {
             inner: Arc::new(Inner {
                 client,
+                output,
+                extras,
                 state: Mutex::new(State::default()),
                 configs: ConfigCache::new(),
                 publish: tokio::sync::Mutex::new(()),
@@ -216,22 +304,66 @@ impl Backend {
         Some(Job {
             uri: uri.clone(),
             version: open.doc.version(),
-            text: open.doc.text(),
+            epoch: st.epoch,
+            rope: open.doc.rope().clone(),
             language_id: open.doc.language_id().to_string(),
             base: st.options.settings.clone(),
             max_file_size: st.options.max_file_size,
         })
     }
 
-    /// Analyse `job` on a blocking thread; a panic becomes an error.
-    async fn run(&self, job: Job) -> Result<Snapshot> {
+    /// Run `f` on a blocking thread; a panic becomes an error.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        what: &str,
+        f: impl FnOnce(&Inner) -> T + Send + 'static,
+    ) -> Result<T> {
         let inner = self.inner.clone();
-        tokio::task::spawn_blocking(move || analyze_job(&job, &inner.configs))
+        tokio::task::spawn_blocking(move || f(&inner))
             .await
             .map_err(|e| {
-                eprintln!("bucketguard: analysis failed: {e}");
-                internal("analysis")
+                eprintln!("bucketguard: {what} failed: {e}");
+                internal(what)
             })
+    }
+
+    /// Analyse `job` on a blocking thread.
+    async fn run(&self, job: Job) -> Result<Full> {
+        self.blocking("analysis", move |inner| analyze_job(job, &inner.configs))
+            .await
+    }
+
+    /// The complete analysis of the last version of `uri` that parsed, for
+    /// a version that does not: kept while the document does not parse,
+    /// else taken from the recent analyses, else recomputed.
+    async fn last_good(&self, uri: &lsp::Uri) -> Option<Arc<Full>> {
+        let job = {
+            let st = self.state();
+            let open = st.docs.get(uri)?;
+            let good = open.last_good.as_ref()?;
+            if let Some(full) = good.full.as_ref().filter(|f| f.epoch == st.epoch) {
+                return Some(full.clone());
+            }
+            if let Some(full) = st.recent.get(uri, good.version, st.epoch) {
+                return Some(full);
+            }
+            Job {
+                uri: uri.clone(),
+                version: good.version,
+                epoch: st.epoch,
+                rope: good.rope.clone(),
+                language_id: open.doc.language_id().to_string(),
+                base: st.options.settings.clone(),
+                max_file_size: st.options.max_file_size,
+            }
+        };
+        let full = Arc::new(self.run(job).await.ok()?);
+        let mut st = self.state();
+        let good = st.docs.get_mut(uri)?.last_good.as_mut()?;
+        if good.version == full.version {
+            good.full = Some(full.clone());
+        }
+        Some(full)
     }
 
     /// Analyse the document after `delay` and publish, unless newer work
@@ -248,94 +380,127 @@ impl Backend {
         };
         let this = self.clone();
         tokio::spawn(async move {
-            if !delay.is_zero() {
-                tokio::time::sleep(delay).await;
-            }
-            let Some(job) = this.job(&uri, Some(generation)) else {
-                return;
-            };
-            let started = std::time::Instant::now();
-            let version = job.version;
-            let Ok(mut snapshot) = this.run(job).await else {
-                return;
-            };
-            let parsed = !carry::has_syntax_error(&snapshot.diagnostics);
-            if !parsed {
-                let good = this
-                    .state()
-                    .docs
-                    .get(&uri)
-                    .and_then(|o| o.last_good.clone());
-                if let Some(good) = good {
-                    snapshot.diagnostics = carry::with_last_good(
-                        &snapshot.diagnostics,
-                        &snapshot.text,
-                        &good.text,
-                        &good.diagnostics,
-                    );
-                }
-            }
-            let snapshot = Arc::new(snapshot);
-            let _turn = this.inner.publish.lock().await;
-            let diagnostics: Vec<lsp::Diagnostic> = {
-                let mut st = this.state();
-                let encoding = st.encoding;
-                let Some(open) = st.docs.get_mut(&uri) else {
-                    return;
-                };
-                if open.generation != generation || open.doc.version() != version {
-                    return;
-                }
-                open.last = Some(snapshot.clone());
-                if parsed {
-                    open.last_good = Some(snapshot.clone());
-                }
-                let pos = snapshot.positions(encoding);
-                snapshot
-                    .diagnostics
-                    .iter()
-                    .map(|d| convert::diagnostic(d, &uri, version, &pos))
-                    .collect()
-            };
-            let count = diagnostics.len();
-            let message = format!(
-                "published {count} diagnostics for {} version {version}",
-                uri.as_str()
-            );
-            this.inner
-                .client
-                .publish_diagnostics(uri, diagnostics, Some(version))
-                .await;
-            drop(_turn);
-            this.trace(message, || {
-                format!("analysed in {} ms", started.elapsed().as_millis())
-            })
-            .await;
+            this.analyze_and_publish(&uri, generation, delay).await;
+            this.settle(&uri, generation);
         });
     }
 
-    /// The analysis of the document's current version: the published one
-    /// when current, else a fresh one (not published).
-    async fn current(&self, uri: &lsp::Uri) -> Result<Option<Arc<Snapshot>>> {
+    /// Note that the work of `generation` has ended.
+    fn settle(&self, uri: &lsp::Uri, generation: u64) {
+        if let Some(open) = self.state().docs.get_mut(uri) {
+            open.settled = open.settled.max(generation);
+        }
+    }
+
+    /// The work [`Backend::schedule`] spawns.
+    async fn analyze_and_publish(&self, uri: &lsp::Uri, generation: u64, delay: Duration) {
+        let this = self;
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+        let Some(job) = this.job(uri, Some(generation)) else {
+            return;
+        };
+        let started = std::time::Instant::now();
+        let version = job.version;
+        let rope = job.rope.clone();
+        let Ok(mut full) = this.run(job).await else {
+            return;
+        };
+        let parsed = !carry::has_syntax_error(&full.diagnostics);
+        if !parsed {
+            if let Some(good) = this.last_good(uri).await {
+                full.diagnostics = carry::with_last_good(
+                    &full.diagnostics,
+                    &full.text,
+                    &good.text,
+                    &good.diagnostics,
+                );
+            }
+        }
+        let full = Arc::new(full);
+        // Serialise off the runtime's threads, once, straight to JSON.
+        let encoding = this.encoding();
+        let framed = {
+            let full = full.clone();
+            this.blocking("publishing", move |_| {
+                let body = convert::publish_body(
+                    full.uri.as_str(),
+                    Some(full.version),
+                    &full.diagnostics,
+                    &full.positions(encoding),
+                );
+                super::stdio::frame(&body)
+            })
+            .await
+        };
+        let Ok(framed) = framed else {
+            return;
+        };
+        let _turn = this.inner.publish.lock().await;
+        {
+            let mut st = this.state();
+            let epoch = st.epoch;
+            let Some(open) = st.docs.get_mut(uri) else {
+                return;
+            };
+            if open.generation != generation || open.doc.version() != version {
+                return;
+            }
+            // Idle from now on: the client may see the result at once.
+            open.settled = generation;
+            if parsed {
+                open.last_good = Some(Good {
+                    version,
+                    rope,
+                    full: None,
+                });
+            }
+            if full.epoch == epoch {
+                st.recent.put(full.clone());
+            }
+        }
+        this.inner.output.send(framed);
+        drop(_turn);
+        let count = full.diagnostics.len();
+        let message = format!(
+            "published {count} diagnostics for {} version {version}",
+            uri.as_str()
+        );
+        drop(full);
+        this.trace(message, || {
+            format!("analysed in {} ms", started.elapsed().as_millis())
+        })
+        .await;
+    }
+
+    /// The complete analysis of the document's current version: a recent
+    /// one when current, else a fresh one (not published).
+    async fn current(&self, uri: &lsp::Uri) -> Result<Option<Arc<Full>>> {
         let job = {
             let st = self.state();
             let Some(open) = st.docs.get(uri) else {
                 return Ok(None);
             };
-            if let Some(last) = open
-                .last
-                .as_ref()
-                .filter(|s| s.version == open.doc.version())
-            {
-                return Ok(Some(last.clone()));
+            if let Some(full) = st.recent.get(uri, open.doc.version(), st.epoch) {
+                return Ok(Some(full));
             }
             drop(st);
             self.job(uri, None)
         };
-        match job {
-            Some(job) => Ok(Some(Arc::new(self.run(job).await?))),
-            None => Ok(None),
+        let Some(job) = job else {
+            return Ok(None);
+        };
+        let full = Arc::new(self.run(job).await?);
+        let mut st = self.state();
+        let current = st
+            .docs
+            .get(uri)
+            .is_some_and(|o| o.doc.version() == full.version);
+        if current && full.epoch == st.epoch {
+            st.recent.put(full.clone());
         }
+        Ok(Some(full))
     }
 
     fn encoding(&self) -> Encoding {
@@ -411,7 +576,17 @@ impl Backend {
     /// Forget cached config files and re-analyse every open document.
     fn republish_all(&self) {
         self.inner.configs.clear();
-        let open: Vec<lsp::Uri> = self.state().docs.keys().cloned().collect();
+        let open: Vec<lsp::Uri> = {
+            let mut st = self.state();
+            st.epoch += 1;
+            st.recent = Recent::default();
+            for open in st.docs.values_mut() {
+                if let Some(good) = open.last_good.as_mut() {
+                    good.full = None;
+                }
+            }
+            st.docs.keys().cloned().collect()
+        };
         for uri in open {
             self.schedule(uri, Duration::ZERO);
         }
@@ -457,9 +632,10 @@ fn negotiate(params: &lsp::InitializeParams) -> Encoding {
     }
 }
 
-fn hover_at(snap: &Snapshot, pos: lsp::Position, encoding: Encoding) -> Option<lsp::Hover> {
-    let p = snap.positions(encoding);
+fn hover_at(full: &Full, pos: lsp::Position, encoding: Encoding) -> Option<lsp::Hover> {
+    let p = full.positions(encoding);
     let offset = p.offset(pos);
+    let format = full.kind.map(FileKind::format);
     let markdown = |value: String| {
         lsp::HoverContents::Markup(lsp::MarkupContent {
             kind: lsp::MarkupKind::Markdown,
@@ -467,7 +643,7 @@ fn hover_at(snap: &Snapshot, pos: lsp::Position, encoding: Encoding) -> Option<l
         })
     };
     // A finding first: its rule's documentation.
-    let finding = snap.diagnostics.iter().find_map(|d| {
+    let finding = full.diagnostics.iter().find_map(|d| {
         let on = d.span.contains(offset) || d.span.start == offset || d.span.end == offset;
         rules::find(&d.code)
             .filter(|r| on && r.id == d.code)
@@ -475,35 +651,32 @@ fn hover_at(snap: &Snapshot, pos: lsp::Position, encoding: Encoding) -> Option<l
     });
     if let Some((rule, span)) = finding {
         return Some(lsp::Hover {
-            contents: markdown(docs::rule_markdown(rule)),
+            contents: markdown(docs::rule_markdown_in(rule, format)),
             range: Some(p.range(span)),
         });
     }
     // Else an S3 resource type or a property a rule looks at.
-    let g = hover::guidance(snap.kind?, &snap.text, offset)?;
+    let g = hover::guidance(full.kind?, &full.text, offset)?;
     Some(lsp::Hover {
         contents: markdown(g.markdown),
         range: Some(p.range(g.span)),
     })
 }
 
-/// "Suppress S3-xxx for resource `R`", rendered on `snap` (the current
+/// "Suppress S3-xxx for resource `R`", rendered on `full` (the current
 /// version) for the finding `d`.
 fn suppress_action(
-    snap: Option<&Snapshot>,
-    version: i32,
+    full: &Full,
     encoding: Encoding,
-    uri: &lsp::Uri,
     d: &lsp::Diagnostic,
     data: &DiagnosticData,
 ) -> Option<lsp::CodeActionOrCommand> {
-    let snap = snap.filter(|s| s.version == version)?;
     let resource = data.resource.as_deref()?;
     let Some(lsp::NumberOrString::String(code)) = &d.code else {
         return None;
     };
-    let edits = analysis::suppression_edits(snap.kind?, &snap.text, resource, code)?;
-    let pos = snap.positions(encoding);
+    let edits = analysis::suppression_edits(full.kind?, &full.text, resource, code)?;
+    let pos = full.positions(encoding);
     let edits = edits
         .iter()
         .map(|e| lsp::TextEdit::new(pos.range(e.span), e.text.clone()))
@@ -512,28 +685,51 @@ fn suppress_action(
         title: format!("Suppress {code} for resource `{resource}`"),
         kind: Some(lsp::CodeActionKind::QUICKFIX),
         diagnostics: Some(vec![d.clone()]),
-        edit: Some(workspace_edit(uri, edits)),
+        edit: Some(workspace_edit(&full.uri, edits)),
         is_preferred: Some(false),
         ..Default::default()
     }))
 }
 
-fn text_edits(data: &FixData) -> Vec<lsp::TextEdit> {
-    data.edits
+/// The core diagnostic of `full` that the client's diagnostic `d` shows:
+/// same code, range and message.
+fn matching<'a>(
+    full: &'a Full,
+    pos: &Positions,
+    d: &lsp::Diagnostic,
+) -> Option<&'a analysis::Diagnostic> {
+    let Some(lsp::NumberOrString::String(code)) = &d.code else {
+        return None;
+    };
+    full.diagnostics
         .iter()
-        .map(|e| lsp::TextEdit::new(e.range, e.new_text.clone()))
-        .collect()
+        .find(|x| &x.code == code && x.message == d.message && pos.range(x.span) == d.range)
 }
 
-/// A workspace edit in rust-analyzer's snippet form: edits with a snippet
-/// carry it as `newText` with `insertTextFormat: 2`.
-fn snippet_edit(uri: &lsp::Uri, version: i32, data: &FixData) -> serde_json::Value {
-    let edits: Vec<serde_json::Value> = data
-        .edits
+/// A workspace edit with snippet edits, in the form the client takes
+/// (see [`Snippets`]): edits that have a snippet carry it, the others are
+/// plain text edits.
+fn snippet_edit(
+    uri: &lsp::Uri,
+    version: i32,
+    edits: &[Edit],
+    pos: &Positions,
+    form: Snippets,
+) -> serde_json::Value {
+    let edits: Vec<serde_json::Value> = edits
         .iter()
-        .map(|e| match &e.snippet {
-            Some(s) => serde_json::json!({"range": e.range, "newText": s, "insertTextFormat": 2}),
-            None => serde_json::json!({"range": e.range, "newText": e.new_text}),
+        .map(|e| {
+            let range = pos.range(e.span);
+            match (&e.snippet, form) {
+                (Some(s), Snippets::Lsp318) => serde_json::json!({
+                    "range": range,
+                    "snippet": {"kind": "snippet", "value": s},
+                }),
+                (Some(s), Snippets::RustAnalyzer) => {
+                    serde_json::json!({"range": range, "newText": s, "insertTextFormat": 2})
+                }
+                _ => serde_json::json!({"range": range, "newText": e.text}),
+            }
         })
         .collect();
     serde_json::json!({
@@ -551,13 +747,69 @@ fn workspace_edit(uri: &lsp::Uri, edits: Vec<lsp::TextEdit>) -> lsp::WorkspaceEd
     }
 }
 
-/// Every safe fix of `snap` that does not overlap an earlier chosen one,
+/// The quick fixes for the client's diagnostics, from the complete
+/// analysis of the current version.
+fn quick_fixes(
+    full: &Full,
+    encoding: Encoding,
+    snippets: Snippets,
+    diagnostics: &[lsp::Diagnostic],
+) -> Vec<lsp::CodeActionOrCommand> {
+    let pos = full.positions(encoding);
+    let mut out = Vec::new();
+    for d in diagnostics {
+        let Some(data) = d
+            .data
+            .clone()
+            .and_then(|v| serde_json::from_value::<DiagnosticData>(v).ok())
+        else {
+            continue;
+        };
+        // A diagnostic of another version would get edits for the wrong
+        // text.
+        if data.version != full.version {
+            continue;
+        }
+        let fix = data
+            .fix
+            .as_ref()
+            .and_then(|_| matching(full, &pos, d))
+            .and_then(|x| x.fix.as_ref());
+        if let Some(fix) = fix {
+            let has_snippet = fix.edits.iter().any(|e| e.snippet.is_some());
+            let snippet = (snippets != Snippets::No && has_snippet).then(|| {
+                let edit = snippet_edit(&full.uri, full.version, &fix.edits, &pos, snippets);
+                serde_json::json!({ EDIT_KEY: edit })
+            });
+            let edits = fix
+                .edits
+                .iter()
+                .map(|e| lsp::TextEdit::new(pos.range(e.span), e.text.clone()))
+                .collect();
+            out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                title: fix.title.clone(),
+                kind: Some(lsp::CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![d.clone()]),
+                edit: Some(workspace_edit(&full.uri, edits)),
+                is_preferred: Some(fix.applicability == Applicability::Safe),
+                data: snippet,
+                ..Default::default()
+            }));
+        }
+        if let Some(action) = suppress_action(full, encoding, d, &data) {
+            out.push(action);
+        }
+    }
+    out
+}
+
+/// Every safe fix of `full` that does not overlap an earlier chosen one,
 /// as `check --fix` chooses them in one pass.
-fn fix_all_edits(snap: &Snapshot, encoding: Encoding) -> Vec<lsp::TextEdit> {
+fn fix_all_edits(full: &Full, encoding: Encoding) -> Vec<lsp::TextEdit> {
     let mut chosen: Vec<Span> = Vec::new();
     let mut edits = Vec::new();
-    let pos = snap.positions(encoding);
-    for fix in snap.diagnostics.iter().filter_map(|d| d.fix.as_ref()) {
+    let pos = full.positions(encoding);
+    for fix in full.diagnostics.iter().filter_map(|d| d.fix.as_ref()) {
         if fix.applicability != Applicability::Safe {
             continue;
         }
@@ -610,13 +862,25 @@ impl LanguageServer for Backend {
                 .and_then(|d| d.dynamic_registration)
                 .unwrap_or(false);
             st.can_pull_config = ws.and_then(|w| w.configuration).unwrap_or(false);
-            st.snippets = params
+            let rust_analyzer = params
                 .capabilities
                 .experimental
                 .as_ref()
                 .and_then(|e| e.get("snippetTextEdit"))
                 .and_then(serde_json::Value::as_bool)
                 .unwrap_or(false);
+            st.snippets = if self
+                .inner
+                .extras
+                .snippet_edit_support
+                .load(Ordering::Relaxed)
+            {
+                Snippets::Lsp318
+            } else if rust_analyzer {
+                Snippets::RustAnalyzer
+            } else {
+                Snippets::No
+            };
         }
         Ok(lsp::InitializeResult {
             capabilities: lsp::ServerCapabilities {
@@ -708,9 +972,10 @@ impl LanguageServer for Backend {
                 d.uri.clone(),
                 Open {
                     doc: Document::new(&d.text, version, &d.language_id),
-                    last: None,
                     last_good: None,
                     generation: 0,
+                    settled: 0,
+                    last_change: Instant::now(),
                 },
             );
         });
@@ -734,6 +999,7 @@ impl LanguageServer for Backend {
             .collect();
         // Mutate the document before any `.await`: changes apply in the
         // order they were received.
+        let now = Instant::now();
         let applied = guarded("didChange", || {
             let mut st = self.state();
             let encoding = st.encoding;
@@ -743,11 +1009,11 @@ impl LanguageServer for Backend {
             };
             open.doc
                 .apply_changes(version, &changes, encoding)
-                .map(|()| debounce)
+                .map(|()| open.delay(now, debounce))
                 .map_err(|e| format!("didChange refused: {e}"))
         });
         match applied {
-            Ok(Ok(debounce)) => self.schedule(uri, debounce),
+            Ok(Ok(delay)) => self.schedule(uri, delay),
             Ok(Err(message)) => self.warn(message).await,
             Err(_) => {}
         }
@@ -755,21 +1021,29 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        let _ = guarded("didClose", || self.state().docs.remove(&uri));
+        let _ = guarded("didClose", || {
+            let mut st = self.state();
+            st.docs.remove(&uri);
+            st.recent.forget(&uri);
+        });
+        let index = LineIndex::new("");
+        let pos = Positions {
+            text: "",
+            index: &index,
+            encoding: Encoding::Utf16,
+        };
+        let body = convert::publish_body(uri.as_str(), None, &[], &pos);
         let _turn = self.inner.publish.lock().await;
-        self.inner
-            .client
-            .publish_diagnostics(uri, Vec::new(), None)
-            .await;
+        self.inner.output.send(super::stdio::frame(&body));
     }
 
     async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
         let p = params.text_document_position_params;
-        let Some(snap) = self.current(&p.text_document.uri).await? else {
+        let Some(full) = self.current(&p.text_document.uri).await? else {
             return Ok(None);
         };
         let encoding = self.encoding();
-        guarded("hover", || hover_at(&snap, p.position, encoding))
+        guarded("hover", || hover_at(&full, p.position, encoding))
     }
 
     async fn code_action(
@@ -778,68 +1052,34 @@ impl LanguageServer for Backend {
     ) -> Result<Option<lsp::CodeActionResponse>> {
         let uri = params.text_document.uri;
         let only = params.context.only.as_ref();
-        let (version, snippets) = {
-            let st = self.state();
-            let Some(open) = st.docs.get(&uri) else {
-                return Ok(None);
-            };
-            (open.doc.version(), st.snippets)
-        };
+        let snippets = self.state().snippets;
         let mut actions: lsp::CodeActionResponse = Vec::new();
-        if wants(only, &lsp::CodeActionKind::QUICKFIX) {
-            // The suppression is rendered now, on the current text.
-            let snap = self.current(&uri).await?;
-            let encoding = self.encoding();
-            let quick = guarded("codeAction", || {
-                let mut out = Vec::new();
-                for d in &params.context.diagnostics {
-                    let Some(data) = d
-                        .data
-                        .clone()
-                        .and_then(|v| serde_json::from_value::<DiagnosticData>(v).ok())
-                    else {
-                        continue;
-                    };
-                    // Edits computed for another version would land in the
-                    // wrong place.
-                    if data.version != version {
-                        continue;
-                    }
-                    if let Some(fix) = &data.fix {
-                        let snippet = (snippets && fix.edits.iter().any(|e| e.snippet.is_some()))
-                            .then(|| serde_json::json!({ EDIT_KEY: snippet_edit(&uri, version, fix) }));
-                        out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
-                            title: fix.title.clone(),
-                            kind: Some(lsp::CodeActionKind::QUICKFIX),
-                            diagnostics: Some(vec![d.clone()]),
-                            edit: Some(workspace_edit(&uri, text_edits(fix))),
-                            is_preferred: Some(fix.applicability == "safe"),
-                            data: snippet,
-                            ..Default::default()
-                        }));
-                    }
-                    if let Some(action) =
-                        suppress_action(snap.as_deref(), version, encoding, &uri, d, &data)
-                    {
-                        out.push(action);
-                    }
-                }
-                out
-            })?;
-            actions.extend(quick);
+        let quick =
+            wants(only, &lsp::CodeActionKind::QUICKFIX) && !params.context.diagnostics.is_empty();
+        let fix_all = wants(only, &FIX_ALL);
+        if !quick && !fix_all {
+            return Ok(Some(actions));
         }
-        if wants(only, &FIX_ALL) {
-            if let Some(snap) = self.current(&uri).await? {
-                let encoding = self.encoding();
-                let edits = guarded("codeAction", || fix_all_edits(&snap, encoding))?;
-                if !edits.is_empty() {
-                    actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
-                        title: "Apply all safe bucketguard fixes".to_string(),
-                        kind: Some(FIX_ALL),
-                        edit: Some(workspace_edit(&uri, edits)),
-                        ..Default::default()
-                    }));
-                }
+        let Some(full) = self.current(&uri).await? else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        if quick {
+            let diagnostics = &params.context.diagnostics;
+            let out = guarded("codeAction", || {
+                quick_fixes(&full, encoding, snippets, diagnostics)
+            })?;
+            actions.extend(out);
+        }
+        if fix_all {
+            let edits = guarded("codeAction", || fix_all_edits(&full, encoding))?;
+            if !edits.is_empty() {
+                actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                    title: "Apply all safe bucketguard fixes".to_string(),
+                    kind: Some(FIX_ALL),
+                    edit: Some(workspace_edit(&uri, edits)),
+                    ..Default::default()
+                }));
             }
         }
         Ok(Some(actions))

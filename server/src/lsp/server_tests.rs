@@ -42,3 +42,32 @@ fn wanted_kinds_match_by_prefix() {
     let source = vec![lsp::CodeActionKind::SOURCE];
     assert!(wants(Some(&source), &FIX_ALL));
 }
+
+#[test]
+fn a_change_after_a_pause_is_analysed_at_once_a_burst_waits() {
+    let t0 = Instant::now();
+    let mut open = Open {
+        doc: Document::new("a: 1\n", 1, "yaml"),
+        last_good: None,
+        generation: 1,
+        settled: 1,
+        last_change: t0,
+    };
+    let debounce = Duration::from_millis(10);
+    let ms = |n| t0 + Duration::from_millis(n);
+    // Idle and 20 ms after the opening: at once.
+    assert_eq!(open.delay(ms(20), debounce), Duration::ZERO);
+    open.generation = 2;
+    // 3 ms later, while that analysis runs: a burst.
+    assert_eq!(open.delay(ms(23), debounce), debounce);
+    open.generation = 3;
+    open.settled = 3;
+    // Idle again, but only 5 ms after the last change: still a burst.
+    assert_eq!(open.delay(ms(28), debounce), debounce);
+    open.generation = 4;
+    open.settled = 4;
+    assert_eq!(open.delay(ms(60), debounce), Duration::ZERO);
+    // debounceMs 0: never waits.
+    open.generation = 5;
+    assert_eq!(open.delay(ms(60), Duration::ZERO), Duration::ZERO);
+}

@@ -6,11 +6,15 @@
 //! * a code action whose `data` holds [`EDIT_KEY`] gets that value as its
 //!   `edit`: this is how snippet edits (rust-analyzer's
 //!   `experimental.snippetTextEdit`, which the typed LSP structs cannot
-//!   express) reach the client.
+//!   express) reach the client;
+//! * the raw `initialize` request is read for client capabilities the
+//!   typed structs drop ([`ClientExtras`]).
 
 use futures::future::{BoxFuture, FutureExt};
 use serde_json::Value;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use tower_lsp_server::jsonrpc::{Error, Request, Response};
 use tower_service::Service;
@@ -18,13 +22,32 @@ use tower_service::Service;
 /// Key of a code action's `data` holding the edit to send in its place.
 pub const EDIT_KEY: &str = "bucketguardEdit";
 
+/// Client capabilities the typed LSP structs cannot express, read from
+/// the raw `initialize` request before the handler sees it.
+#[derive(Debug, Default)]
+pub struct ClientExtras {
+    /// `workspace.workspaceEdit.snippetEditSupport` (LSP 3.18).
+    pub snippet_edit_support: AtomicBool,
+}
+
+impl ClientExtras {
+    fn read(&self, params: &Value) {
+        let snippets = params
+            .pointer("/capabilities/workspace/workspaceEdit/snippetEditSupport")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        self.snippet_edit_support.store(snippets, Ordering::Relaxed);
+    }
+}
+
 pub struct Guard<S> {
     inner: S,
+    extras: Arc<ClientExtras>,
 }
 
 impl<S> Guard<S> {
-    pub fn new(inner: S) -> Guard<S> {
-        Guard { inner }
+    pub fn new(inner: S, extras: Arc<ClientExtras>) -> Guard<S> {
+        Guard { inner, extras }
     }
 }
 
@@ -51,6 +74,11 @@ where
     fn call(&mut self, req: Request) -> Self::Future {
         let id = req.id().cloned();
         let method = req.method().to_string();
+        if method == "initialize" {
+            if let Some(params) = req.params() {
+                self.extras.read(params);
+            }
+        }
         let panicked = move |id: Option<_>, method: &str| {
             eprintln!("bucketguard: panic while handling {method}");
             id.map(|id| Response::from_error(id, internal_error(method)))

@@ -40,7 +40,7 @@ fn call(guard: &mut Guard<Handlers>, method: &'static str) -> Option<Response> {
 
 #[test]
 fn a_panicking_handler_answers_with_an_error_and_the_service_goes_on() {
-    let mut guard = Guard::new(Handlers);
+    let mut guard = Guard::new(Handlers, Arc::default());
     let resp = call(&mut guard, "boom").unwrap();
     assert_eq!(resp.id(), &Id::Number(1));
     assert_eq!(resp.error().unwrap().code, ErrorCode::InternalError);
@@ -50,10 +50,24 @@ fn a_panicking_handler_answers_with_an_error_and_the_service_goes_on() {
 
 #[test]
 fn code_action_edits_are_swapped_in() {
-    let mut guard = Guard::new(Handlers);
+    let mut guard = Guard::new(Handlers, Arc::default());
     let resp = call(&mut guard, "textDocument/codeAction").unwrap();
     assert_eq!(
         resp.result(),
         Some(&json!([{"title": "t", "edit": {"changes": {}}}, {"title": "u"}]))
     );
+}
+
+#[test]
+fn snippet_edit_support_is_read_from_the_raw_initialize_request() {
+    let extras = Arc::new(ClientExtras::default());
+    let mut guard = Guard::new(Handlers, extras.clone());
+    let req = Request::build("initialize")
+        .id(1)
+        .params(
+            json!({"capabilities": {"workspace": {"workspaceEdit": {"snippetEditSupport": true}}}}),
+        )
+        .finish();
+    futures::executor::block_on(guard.call(req)).unwrap();
+    assert!(extras.snippet_edit_support.load(Ordering::Relaxed));
 }

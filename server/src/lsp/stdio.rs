@@ -1,14 +1,26 @@
-//! The input side of the transport. tower-lsp-server stops reading for
-//! good after one undecodable message (tokio-util's `FramedRead` ends the
-//! stream after a decoder error), so the server would exit on a single bad
-//! frame. This task reads the frames itself and forwards them through a
-//! pipe; a body that is not a JSON-RPC message is replaced by a request
-//! the server answers with a parse error (`id` kept when the body had one,
-//! else `null`), and a header block without a valid `Content-Length` is
-//! skipped.
+//! The transport.
+//!
+//! Input: tower-lsp-server stops reading for good after one undecodable
+//! message (tokio-util's `FramedRead` ends the stream after a decoder
+//! error), so the server would exit on a single bad frame. This task reads
+//! the frames itself and forwards them through a pipe; a body that is not a
+//! JSON-RPC message is replaced by a request the server answers with a
+//! parse error (`id` kept when the body had one, else `null`), and a header
+//! block without a valid `Content-Length` is skipped.
+//!
+//! Output: one thread writes whole frames to stdout, in the order they were
+//! queued, from two sources: the library (its byte stream is cut into
+//! frames by [`LibraryOutput`]) and the server's own `publishDiagnostics`
+//! frames, which are serialised once, straight from the analysis
+//! ([`Output::send`]), instead of through the library's `serde_json::Value`
+//! tree: for a large template that tree cost more than the analysis.
 
 use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader};
+use std::io::Write as _;
+use std::pin::Pin;
+use std::sync::mpsc;
+use std::task::{Context, Poll};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tower_lsp_server::jsonrpc::{Request, Response};
 
 /// The method of the request that replaces an invalid message.
@@ -86,6 +98,120 @@ fn sanitize(body: Vec<u8>) -> Vec<u8> {
     json!({"jsonrpc": "2.0", "id": id, "method": INVALID_MESSAGE})
         .to_string()
         .into_bytes()
+}
+
+enum Out {
+    Frame(Vec<u8>),
+    Stop,
+}
+
+/// A handle to the output thread: queues whole frames.
+#[derive(Clone)]
+pub struct Output {
+    tx: mpsc::Sender<Out>,
+}
+
+/// Frame `body` for the wire: `Content-Length` header, then the body.
+pub fn frame(body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len() + 32);
+    // Writing to a Vec cannot fail.
+    let _ = write!(out, "Content-Length: {}\r\n\r\n", body.len());
+    out.extend_from_slice(body);
+    out
+}
+
+impl Output {
+    /// Start the thread writing to `sink`; the handle joins it.
+    pub fn start(
+        mut sink: impl std::io::Write + Send + 'static,
+    ) -> (Output, std::thread::JoinHandle<()>) {
+        let (tx, rx) = mpsc::channel::<Out>();
+        let thread = std::thread::spawn(move || {
+            while let Ok(Out::Frame(f)) = rx.recv() {
+                if sink.write_all(&f).and_then(|()| sink.flush()).is_err() {
+                    break;
+                }
+            }
+        });
+        (Output { tx }, thread)
+    }
+
+    /// Queue one framed message (see [`frame`]).
+    pub fn send(&self, framed: Vec<u8>) {
+        let _ = self.tx.send(Out::Frame(framed));
+    }
+
+    /// Let the thread end once everything queued before is written.
+    pub fn stop(&self) {
+        let _ = self.tx.send(Out::Stop);
+    }
+
+    /// The writer handed to the library.
+    pub fn library(&self) -> LibraryOutput {
+        LibraryOutput {
+            out: self.clone(),
+            pending: Vec::new(),
+        }
+    }
+}
+
+/// The library's output: its bytes are cut into whole frames (it writes
+/// `Content-Length: N\r\n\r\n` and N bytes, possibly over several
+/// writes), which are queued as they complete, so they never interleave
+/// with the server's own frames.
+pub struct LibraryOutput {
+    out: Output,
+    pending: Vec<u8>,
+}
+
+impl LibraryOutput {
+    fn split_frames(&mut self) {
+        loop {
+            let Some(head_end) = self.pending.windows(4).position(|w| w == b"\r\n\r\n") else {
+                return;
+            };
+            let head = String::from_utf8_lossy(&self.pending[..head_end]);
+            let length = head.lines().find_map(|l| {
+                let (name, value) = l.split_once(':')?;
+                name.trim()
+                    .eq_ignore_ascii_case("content-length")
+                    .then(|| value.trim().parse::<usize>().ok())
+                    .flatten()
+            });
+            let Some(length) = length else {
+                // Not a frame the library would write: pass it on as is.
+                self.out.send(std::mem::take(&mut self.pending));
+                return;
+            };
+            let end = head_end + 4 + length;
+            if self.pending.len() < end {
+                return;
+            }
+            let rest = self.pending.split_off(end);
+            self.out.send(std::mem::replace(&mut self.pending, rest));
+        }
+    }
+}
+
+impl AsyncWrite for LibraryOutput {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let this = self.get_mut();
+        this.pending.extend_from_slice(buf);
+        this.split_frames();
+        Poll::Ready(Ok(buf.len()))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
 }
 
 #[cfg(test)]

@@ -27,3 +27,46 @@ fn frames_without_a_length_are_skipped() {
     });
     assert_eq!(body, (Some(b"{}".to_vec()), None));
 }
+
+/// A sink the test can read back.
+#[derive(Clone, Default)]
+struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Shared {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn library_frames_and_own_frames_never_interleave() {
+    let sink = Shared::default();
+    let (out, thread) = Output::start(sink.clone());
+    let mut lib = out.library();
+    let a = frame(b"{\"a\":1}");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        // The library's frame arrives in pieces; ours is queued between.
+        lib.write_all(&a[..5]).await.unwrap();
+        lib.write_all(&a[5..20]).await.unwrap();
+        out.send(frame(b"{\"b\":2}"));
+        lib.write_all(&a[20..]).await.unwrap();
+        let c = frame(b"{\"c\":3}");
+        let d = frame(b"{}");
+        lib.write_all(&[c, d].concat()).await.unwrap();
+    });
+    out.stop();
+    thread.join().unwrap();
+    let written = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+    assert_eq!(
+        written,
+        "Content-Length: 7\r\n\r\n{\"b\":2}Content-Length: 7\r\n\r\n{\"a\":1}\
+         Content-Length: 7\r\n\r\n{\"c\":3}Content-Length: 2\r\n\r\n{}"
+    );
+}
