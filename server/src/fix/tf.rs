@@ -982,10 +982,22 @@ fn hcl_set(
                     if !force {
                         continue;
                     }
-                    if !matches!(
-                        a.value.kind,
-                        ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::Number(_) | ExprKind::Null
-                    ) {
+                    // A reference may only be replaced where the fix means
+                    // to (the log destination pointing at the bucket itself).
+                    let reference_ok = *key == "target_bucket"
+                        && matches!(
+                            a.value.kind,
+                            ExprKind::Traversal { .. } | ExprKind::Template(_)
+                        );
+                    if !reference_ok
+                        && !matches!(
+                            a.value.kind,
+                            ExprKind::Str(_)
+                                | ExprKind::Bool(_)
+                                | ExprKind::Number(_)
+                                | ExprKind::Null
+                        )
+                    {
                         return None;
                     }
                     if same_value(&a.value, val) {
@@ -1067,11 +1079,10 @@ fn hcl_insert(
     if closing_alone && !text.get(open + 1..line_start)?.trim().is_empty() {
         // `{ ... \n }`: insert before the closing line.
         at = line_start;
-        let blank_first = match (last, items.first()) {
-            (Some((_, true)), Some(Item::Block(..))) => true,
-            (Some((_, false)), _) => true,
-            _ => false,
-        };
+        let blank_first = matches!(
+            (last, items.first()),
+            (Some((_, true)), Some(Item::Block(..))) | (Some((_, false)), _)
+        );
         if blank_first {
             out.lit(st.nl);
         }
