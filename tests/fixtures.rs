@@ -575,6 +575,8 @@ fn terraform_fixtures() {
     );
 }
 
+type DiagKey = (String, Option<String>, String);
+
 /// Apply every fix offered in a Terraform module, one at a time, to its
 /// file, re-analyse the module and check the result: it parses, the
 /// finding is gone, nothing new appears in any file (but the follow-ups),
@@ -587,7 +589,7 @@ fn check_tf_fixes(
     verified: &mut BTreeSet<(String, bool)>,
 ) -> Vec<String> {
     let mut errors = Vec::new();
-    let before: BTreeSet<(String, (String, Option<String>, String))> = results
+    let before: BTreeSet<(String, DiagKey)> = results
         .iter()
         .flat_map(|(n, a)| a.diagnostics.iter().map(move |d| (n.to_string(), key(d))))
         .collect();
