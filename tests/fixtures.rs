@@ -422,6 +422,7 @@ fn terraform_fixtures() {
     );
     let mut errors = Vec::new();
     let mut covered: BTreeMap<String, (bool, bool)> = BTreeMap::new();
+    let mut tf_verified: BTreeSet<(String, bool)> = BTreeSet::new();
     for dir in &modules {
         let rel = dir
             .strip_prefix(&root)
@@ -464,6 +465,13 @@ fn terraform_fixtures() {
             .map(|(n, t)| (n.as_str(), t.as_str()))
             .collect();
         let results = analysis::analyze_module(&refs, &settings);
+        errors.extend(check_tf_fixes(
+            &files,
+            &results,
+            &settings,
+            &folder,
+            &mut tf_verified,
+        ));
         let mut fired = false;
         for (name, a) in &results {
             let Some((_, text)) = files.iter().find(|(n, _)| n == name) else {
@@ -544,6 +552,12 @@ fn terraform_fixtures() {
         }
     }
     for rule in rules::all() {
+        // Every fixable rule has a verified fix in a `.tf` fixture.
+        if rule.fix != rules::FixAvailability::None
+            && !tf_verified.contains(&(rule.id.to_string(), false))
+        {
+            errors.push(format!("{}: no verified fix in a .tf fixture", rule.id));
+        }
         match covered.get(rule.id) {
             Some((true, true)) => {}
             Some((fires, good)) => errors.push(format!(
@@ -559,4 +573,93 @@ fn terraform_fixtures() {
         errors.len(),
         errors.join("\n\n")
     );
+}
+
+type DiagKey = (String, Option<String>, String);
+
+/// Apply every fix offered in a Terraform module, one at a time, to its
+/// file, re-analyse the module and check the result: it parses, the
+/// finding is gone, nothing new appears in any file (but the follow-ups),
+/// and the text outside the edits is untouched.
+fn check_tf_fixes(
+    files: &[(String, String)],
+    results: &[(&str, bucketguard::analysis::Analysis)],
+    settings: &Settings,
+    folder: &str,
+    verified: &mut BTreeSet<(String, bool)>,
+) -> Vec<String> {
+    let mut errors = Vec::new();
+    let before: BTreeSet<(String, DiagKey)> = results
+        .iter()
+        .flat_map(|(n, a)| a.diagnostics.iter().map(move |d| (n.to_string(), key(d))))
+        .collect();
+    for (name, a) in results {
+        let Some((_, text)) = files.iter().find(|(n, _)| n == name) else {
+            continue;
+        };
+        for d in relevant(folder, &a.diagnostics) {
+            let Some(fix) = &d.fix else { continue };
+            let (fixed, applied) = apply_edits(text, &fix.edits);
+            if applied != fix.edits.len() {
+                errors.push(format!("{name}: fix for {} has overlapping edits", d.code));
+                continue;
+            }
+            let lo = fix.edits.iter().map(|e| e.span.start).min().unwrap_or(0);
+            let hi = fix.edits.iter().map(|e| e.span.end).max().unwrap_or(0);
+            let tail = text.len() - hi;
+            if fixed[..lo] != text[..lo] || fixed[fixed.len() - tail..] != text[hi..] {
+                errors.push(format!(
+                    "{name}: fix for {} changed text outside its edits",
+                    d.code
+                ));
+            }
+            let changed: Vec<(&str, &str)> = files
+                .iter()
+                .map(|(n, t)| {
+                    if n == name {
+                        (n.as_str(), fixed.as_str())
+                    } else {
+                        (n.as_str(), t.as_str())
+                    }
+                })
+                .collect();
+            let after = analysis::analyze_module(&changed, settings);
+            if after
+                .iter()
+                .any(|(_, a)| a.diagnostics.iter().any(|x| x.code == SYNTAX_ERROR))
+            {
+                errors.push(format!(
+                    "{name}: fix for {} breaks the syntax:\n{fixed}",
+                    d.code
+                ));
+                continue;
+            }
+            let gone = !after
+                .iter()
+                .any(|(n, a)| n == name && a.diagnostics.iter().any(|x| key(x) == key(d)));
+            if !gone {
+                errors.push(format!(
+                    "{name}: fix for {} did not remove the finding:\n{fixed}",
+                    d.code
+                ));
+            }
+            for (n, a) in &after {
+                for x in &a.diagnostics {
+                    let allowed = FOLLOW_UPS
+                        .iter()
+                        .any(|(f, nx)| *f == d.code && *nx == x.code);
+                    if !before.contains(&(n.to_string(), key(x))) && !allowed {
+                        errors.push(format!(
+                            "{name}: fix for {} introduced {} `{}` in {n}:\n{fixed}",
+                            d.code, x.code, x.message
+                        ));
+                    }
+                }
+            }
+            if gone {
+                verified.insert((d.code.clone(), name.ends_with(".json")));
+            }
+        }
+    }
+    errors
 }

@@ -7,6 +7,7 @@
 //! suppressed, or reported stale, exactly as for a single file.
 
 use super::{stale, Analysis, Diagnostic, SYNTAX_ERROR};
+use crate::fix::{self, Fix, FixSuggestion};
 use crate::rules::{self, Finding, Related, Severity, Sink};
 use crate::settings::Settings;
 use crate::suppress::Suppression;
@@ -91,14 +92,13 @@ pub fn analyze_module<'p>(
                     _ => None,
                 })
                 .collect();
-            // Fixes in HCL are rendered by a later renderer; none yet.
-            f.fix = None;
             if let Some(v) = per_file.get_mut(i) {
                 v.push(f);
             }
         }
     }
 
+    let renderer = fix::tf::Renderer::new(&module, files.iter().map(|(_, t)| *t).collect());
     for (i, findings) in per_file.into_iter().enumerate() {
         let (Some(mf), Some((_, text))) = (module.files.get(i), files.get(i)) else {
             continue;
@@ -109,7 +109,14 @@ pub fn analyze_module<'p>(
         } else {
             Vec::new()
         };
-        let diagnostics = finish(text, findings, &suppressions, settings);
+        let render = |s: &FixSuggestion| {
+            renderer.render(&s.intent, i).map(|edits| Fix {
+                title: s.title.clone(),
+                applicability: s.applicability,
+                edits,
+            })
+        };
+        let diagnostics = finish(text, findings, &suppressions, settings, &render);
         if let Some((_, a)) = out.get_mut(i) {
             a.diagnostics = diagnostics;
         }
@@ -123,6 +130,7 @@ fn finish(
     findings: Vec<Finding>,
     suppressions: &[Suppression],
     settings: &Settings,
+    render: &dyn Fn(&FixSuggestion) -> Option<Fix>,
 ) -> Vec<Diagnostic> {
     let index = LineIndex::new(text);
     let mut used: Vec<Vec<bool>> = suppressions
@@ -156,7 +164,7 @@ fn finish(
             message: f.message,
             resource: f.resource,
             related: f.related,
-            fix: None,
+            fix: f.fix.as_ref().and_then(render),
         });
     }
     for (s, used) in suppressions.iter().zip(&used) {

@@ -7,6 +7,7 @@
 pub mod cfn;
 mod edit;
 mod json_edit;
+pub mod tf;
 mod yaml_edit;
 
 use crate::text::Span;
