@@ -3,8 +3,9 @@
 //! fixes out. No I/O happens here.
 
 use crate::cfn;
-use crate::fix::{self, Fix};
-use crate::rules::{self, Related, Severity, Sink};
+use crate::fix::{self, Fix, FixSuggestion};
+use crate::model::Model;
+use crate::rules::{self, Finding, Related, Severity, Sink};
 use crate::settings::Settings;
 use crate::suppress::{self, Suppression};
 use crate::syntax::{self, Format};
@@ -132,13 +133,67 @@ pub fn analyze_as(kind: FileKind, text: &str, settings: &Settings) -> Analysis {
     let index = OnceCell::new();
     let line_index = || index.get_or_init(|| LineIndex::new(text));
 
+    let findings = run_rules(&template.model, settings);
+
+    let comment_spans: Vec<Span> = doc.comments.iter().map(|c| c.span).collect();
+    let mut suppressions: Vec<Suppression> = if suppress::any_marker(text, &comment_spans) {
+        suppress::from_comments(text, line_index(), &comment_spans)
+    } else {
+        Vec::new()
+    };
+    suppressions.extend(template.suppressions.iter().cloned());
+    let mut renderer = None;
+    let diagnostics = finish(
+        findings,
+        &suppressions,
+        settings,
+        &index,
+        text,
+        &mut |s: &FixSuggestion| {
+            let renderer = renderer.get_or_insert_with(|| fix::cfn::Renderer::new(text, &doc));
+            renderer.render(&s.intent).map(|edits| Fix {
+                title: s.title.clone(),
+                applicability: s.applicability,
+                edits,
+            })
+        },
+    );
+    Analysis {
+        is_template: true,
+        diagnostics,
+    }
+}
+
+/// The edits that suppress rule `rule` for `resource` through the
+/// resource's `Metadata` (YAML and JSON alike); `None` when that cannot be
+/// rendered safely (e.g. the file has syntax errors).
+pub fn suppression_edits(
+    kind: FileKind,
+    text: &str,
+    resource: &str,
+    rule: &str,
+) -> Option<Vec<fix::Edit>> {
+    let rule = rules::find(rule).filter(|r| r.id == rule)?;
+    let doc = syntax::parse(text, kind.format());
+    fix::cfn::Renderer::new(text, &doc).render(&fix::FixIntent::SuppressForResource {
+        resource: resource.to_string(),
+        rule: rule.id.to_string(),
+    })
+}
+
+#[path = "analysis_tf.rs"]
+mod terraform;
+pub use terraform::analyze_module;
+
+/// The findings of every enabled rule on `model`, with configured severities.
+pub(crate) fn run_rules(model: &Model, settings: &Settings) -> Vec<Finding> {
     let mut findings = Vec::new();
     for rule in rules::all() {
         if !settings.is_enabled(rule) {
             continue;
         }
         let mut sink = Sink::new(rule);
-        (rule.check)(&template.model, &mut sink);
+        (rule.check)(model, &mut sink);
         // A configured severity wins over the rule's own choice, including
         // the escalations some rules make per finding (S3-202, S3-601).
         let configured = settings.severity_override(rule);
@@ -149,23 +204,28 @@ pub fn analyze_as(kind: FileKind, text: &str, settings: &Settings) -> Analysis {
             findings.push(f);
         }
     }
+    findings
+}
 
-    let comment_spans: Vec<Span> = doc.comments.iter().map(|c| c.span).collect();
-    let mut suppressions: Vec<Suppression> = if suppress::any_marker(text, &comment_spans) {
-        suppress::from_comments(text, line_index(), &comment_spans)
-    } else {
-        Vec::new()
-    };
-    suppressions.extend(template.suppressions.iter().cloned());
+/// One file's diagnostics from its `findings`: drop the suppressed ones,
+/// render the fixes of the rest with `render`, report stale suppressions,
+/// and sort by position. `index` is `text`'s line index, built on first use.
+pub(crate) fn finish(
+    findings: Vec<Finding>,
+    suppressions: &[Suppression],
+    settings: &Settings,
+    index: &OnceCell<LineIndex>,
+    text: &str,
+    render: &mut dyn FnMut(&FixSuggestion) -> Option<Fix>,
+) -> Vec<Diagnostic> {
+    let line_index = || index.get_or_init(|| LineIndex::new(text));
     // used[i][j]: id j of suppression i matched a finding; for an id-less
     // suppression, slot 0 records any match.
     let mut used: Vec<Vec<bool>> = suppressions
         .iter()
         .map(|s| vec![false; s.ids.len().max(1)])
         .collect();
-
     let mut diagnostics = Vec::new();
-    let mut renderer = None;
     for f in findings {
         let mut suppressed = false;
         for (i, s) in suppressions.iter().enumerate() {
@@ -185,14 +245,7 @@ pub fn analyze_as(kind: FileKind, text: &str, settings: &Settings) -> Analysis {
         if suppressed {
             continue;
         }
-        let fix = f.fix.and_then(|s| {
-            let renderer = renderer.get_or_insert_with(|| fix::cfn::Renderer::new(text, &doc));
-            renderer.render(&s.intent).map(|edits| Fix {
-                title: s.title,
-                applicability: s.applicability,
-                edits,
-            })
-        });
+        let fix = f.fix.as_ref().and_then(&mut *render);
         diagnostics.push(Diagnostic {
             code: f.rule.to_string(),
             span: f.span,
@@ -203,7 +256,6 @@ pub fn analyze_as(kind: FileKind, text: &str, settings: &Settings) -> Analysis {
             fix,
         });
     }
-
     for (s, used) in suppressions.iter().zip(&used) {
         if s.ids.is_empty() {
             if !used[0] {
@@ -231,36 +283,11 @@ pub fn analyze_as(kind: FileKind, text: &str, settings: &Settings) -> Analysis {
             }
         }
     }
-
     diagnostics.sort_by(|a, b| {
         (a.span.start, a.span.end, &a.code).cmp(&(b.span.start, b.span.end, &b.code))
     });
-    Analysis {
-        is_template: true,
-        diagnostics,
-    }
+    diagnostics
 }
-
-/// The edits that suppress rule `rule` for `resource` through the
-/// resource's `Metadata` (YAML and JSON alike); `None` when that cannot be
-/// rendered safely (e.g. the file has syntax errors).
-pub fn suppression_edits(
-    kind: FileKind,
-    text: &str,
-    resource: &str,
-    rule: &str,
-) -> Option<Vec<fix::Edit>> {
-    let rule = rules::find(rule).filter(|r| r.id == rule)?;
-    let doc = syntax::parse(text, kind.format());
-    fix::cfn::Renderer::new(text, &doc).render(&fix::FixIntent::SuppressForResource {
-        resource: resource.to_string(),
-        rule: rule.id.to_string(),
-    })
-}
-
-#[path = "analysis_tf.rs"]
-mod terraform;
-pub use terraform::analyze_module;
 
 fn stale(span: Span, message: String) -> Diagnostic {
     Diagnostic {
