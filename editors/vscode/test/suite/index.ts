@@ -90,9 +90,11 @@ const tests: [string, () => Promise<void>][] = [];
 const test = (name: string, fn: () => Promise<void>) => tests.push([name, fn]);
 
 test('activates on YAML and finds the server through bucketguard.server.path', async () => {
+  const ext = vscode.extensions.getExtension<Api>(EXT_ID)!;
+  assert.ok(ext, 'the extension under development is loaded');
+  assert.strictEqual(ext.isActive, false, 'not active before a YAML, JSON or Terraform file is open');
   const doc = await open('cfn/bad.yaml');
   assert.strictEqual(doc.languageId, 'yaml');
-  const ext = vscode.extensions.getExtension<Api>(EXT_ID)!;
   api = await waitFor('activation', async () => (ext.isActive ? ext.exports : undefined));
   await api.ready();
   assert.strictEqual(api.server()?.source, 'setting', api.logLines().join('\n'));
