@@ -75,12 +75,14 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   found = locate(context);
   if (!found) {
     log(INSTALL_MESSAGE);
-    const pick = await vscode.window.showErrorMessage(INSTALL_MESSAGE, 'Open Settings', 'Show Output');
-    if (pick === 'Open Settings') {
-      void vscode.commands.executeCommand('workbench.action.openSettings', 'bucketguard.server.path');
-    } else if (pick === 'Show Output') {
-      output.show(true);
-    }
+    // Not awaited: restarts and settings pushes must not wait for the user.
+    void vscode.window.showErrorMessage(INSTALL_MESSAGE, 'Open Settings', 'Show Output').then((pick) => {
+      if (pick === 'Open Settings') {
+        void vscode.commands.executeCommand('workbench.action.openSettings', 'bucketguard.server.path');
+      } else if (pick === 'Show Output') {
+        output.show(true);
+      }
+    });
     return;
   }
   const serverOptions: ServerOptions = {
@@ -133,7 +135,6 @@ async function stop(): Promise<void> {
     }
   }
 }
-
 
 /** Run `job` after every earlier start, stop and settings push; log its errors. */
 function serialized(what: string, job: () => Promise<void>): Promise<void> {

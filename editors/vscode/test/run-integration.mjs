@@ -108,7 +108,11 @@ async function screenshot(page, dir) {
 }
 
 try {
-  const env = { ...process.env, XDG_CONFIG_HOME: path.join(HOME, 'config'), XDG_DATA_HOME: path.join(HOME, 'data') };
+  // No `bucketguard` on PATH: the suite checks the lookup end to end, and
+  // the server under test comes from the setting alone.
+  const PATH = (process.env.PATH || '').split(path.delimiter)
+    .filter((d) => d && !fs.existsSync(path.join(d, 'bucketguard'))).join(path.delimiter);
+  const env = { ...process.env, PATH, XDG_CONFIG_HOME: path.join(HOME, 'config'), XDG_DATA_HOME: path.join(HOME, 'data') };
   cs = spawn(CS, ['--auth', 'none', '--bind-addr', `127.0.0.1:${PORT}`,
     '--extensions-dir', path.join(HOME, 'extensions'), '--user-data-dir', path.join(HOME, 'user-tests'),
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',

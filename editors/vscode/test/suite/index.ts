@@ -300,6 +300,22 @@ test('Terraform files are associated and sent to the server (findings once it re
   console.log(`terraform diagnostics (not asserted): ${JSON.stringify(ours(tf.uri).map((d) => `${fmt(d.range)} ${codeOf(d)}`))}`);
 });
 
+test('no server found: each lookup step logged, the install message, and back', async () => {
+  const before = api.logLines().length;
+  await setting('server.path', '/nonexistent/bucketguard'); // a workspace value over the user's
+  await waitFor('the lookup to fail', () => api.logLines().slice(before).some((l) => l.includes('was not found')));
+  const log = api.logLines().slice(before).join('\n');
+  assert.match(log, /1\. bucketguard\.server\.path: \/nonexistent\/bucketguard is not an executable file/);
+  assert.match(log, /2\. bundled binary: none at .*server\/bucketguard/);
+  assert.match(log, /3\. PATH: no bucketguard in any PATH folder/);
+  assert.match(log, /cargo install --path server/);
+  assert.strictEqual(api.client(), undefined);
+  assert.strictEqual(api.server(), null);
+  await setting('server.path', undefined);
+  await waitFor('the server back', () => api.client()?.isRunning());
+  await vscode.commands.executeCommand('notifications.clearAll');
+});
+
 test('restart command: the server comes back and publishes again', async () => {
   const doc = await open('cfn/bad.yaml');
   const n = yamlMarkers(doc.getText(), 'S3-111').length;
