@@ -61,6 +61,22 @@ const settings = {
   'window.commandCenter': false,
   'workbench.colorTheme': 'Default Light Modern',
 };
+// --with-terraform-extension: a stand-in for HashiCorp's Terraform extension
+// (the same language ids and file extensions, nothing else) is installed,
+// and only the Terraform test runs.
+if (process.argv.includes('--with-terraform-extension')) {
+  const dir = path.join(HOME, 'extensions', 'hashicorp.terraform-0.0.1');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
+    name: 'terraform', publisher: 'hashicorp', version: '0.0.1', displayName: 'HashiCorp Terraform (test stand-in)',
+    engines: { vscode: '^1.75.0' },
+    contributes: { languages: [
+      { id: 'terraform', aliases: ['Terraform', 'terraform'], extensions: ['.tf'] },
+      { id: 'terraform-vars', aliases: ['Terraform Variables'], extensions: ['.tfvars'] },
+    ] },
+  }, null, 2));
+  fs.writeFileSync(path.join(RUN, 'suite.json'), JSON.stringify({ only: 'Terraform', terraformExtension: true }));
+}
 fs.mkdirSync(path.join(HOME, 'user-tests', 'User'), { recursive: true });
 fs.writeFileSync(path.join(HOME, 'user-tests', 'User', 'settings.json'), JSON.stringify(settings, null, 2));
 

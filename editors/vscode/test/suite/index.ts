@@ -287,13 +287,25 @@ test('files that are not templates get nothing', async () => {
   assert.deepStrictEqual(ours(pkg.uri), []);
 });
 
+/** What the runner asks for (test/run-integration.mjs writes it beside the workspace). */
+function suiteOptions(): { only?: string; terraformExtension?: boolean } {
+  const f = path.join(ws(), '..', 'suite.json');
+  return fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, 'utf8')) : {};
+}
+
 test('Terraform files are associated and sent to the server (findings once it reads HCL)', async () => {
+  const hashicorp = vscode.extensions.getExtension('hashicorp.terraform');
+  assert.strictEqual(!!hashicorp, !!suiteOptions().terraformExtension, 'HashiCorp\'s extension (stand-in) installed as the runner says');
   const tf = await open('tf/main.tf');
   assert.strictEqual(tf.languageId, 'terraform');
   const vars = await open('tf/dev.tfvars');
   assert.strictEqual(vars.languageId, 'terraform-vars');
   const selector = [{ language: 'terraform' }, { language: 'terraform-vars' }];
   assert.ok(vscode.languages.match(selector, tf) > 0);
+  const ext = vscode.extensions.getExtension<Api>(EXT_ID)!;
+  api = await waitFor('activation on a Terraform file', async () => (ext.isActive ? ext.exports : undefined));
+  await api.ready();
+  await waitFor('the client running', () => api.client()?.isRunning());
   // The server accepts requests for the document (no error), whatever it finds.
   await vscode.commands.executeCommand('vscode.executeHoverProvider', tf.uri, new vscode.Position(0, 1));
   await sleep(1000);
@@ -329,7 +341,8 @@ test('restart command: the server comes back and publishes again', async () => {
 export async function run(): Promise<void> {
   let passed = 0;
   const failed: string[] = [];
-  for (const [name, fn] of tests) {
+  const only = suiteOptions().only;
+  for (const [name, fn] of tests.filter(([n]) => !only || n.includes(only))) {
     const t0 = Date.now();
     try {
       await fn();
