@@ -83,7 +83,7 @@ local function run()
   local path = work .. '/cfn/bad.yaml'
   vim.cmd.edit(path)
   local buf = vim.api.nvim_get_current_buf()
-  check('filetype yaml', vim.bo[buf].filetype == 'yaml', vim.bo[buf].filetype)
+  check('the template buffer has filetype yaml', vim.bo[buf].filetype == 'yaml', vim.bo[buf].filetype)
   local expected = markers(path, 'S3-111')
   local got = vim.wait(15000, function()
     return #ours(buf, 'S3-111') == #expected
@@ -144,7 +144,7 @@ local function run()
   -- A Terraform module: attached (findings once the server reads HCL).
   vim.cmd.edit(work .. '/tf/main.tf')
   local tf = vim.api.nvim_get_current_buf()
-  check('filetype terraform', vim.bo[tf].filetype == 'terraform', vim.bo[tf].filetype)
+  check('the module buffer has filetype terraform', vim.bo[tf].filetype == 'terraform', vim.bo[tf].filetype)
   local attached = vim.wait(5000, function()
     return #vim.lsp.get_clients({ bufnr = tf, name = 'bucketguard' }) > 0
   end, 50)
