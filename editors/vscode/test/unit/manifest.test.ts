@@ -36,7 +36,7 @@ test('every setting has a schema', () => {
   for (const [k, v] of Object.entries<Record<string, unknown>>(props)) {
     assert.ok(v.type && 'default' in v && v.markdownDescription, `${k}: type, default and description`);
   }
-  assert.deepEqual(props['bucketguard.severity'].additionalProperties.enum, ['error', 'warning', 'info', 'hint']);
+  assert.deepEqual(props['bucketguard.severity'].additionalProperties.enum, ['error', 'warning', 'info']);
   assert.equal(props['bucketguard.debounceMs'].maximum, 10000);
 });
 
@@ -53,4 +53,23 @@ test('the four commands', () => {
     'bucketguard.showOutput',
     'bucketguard.showRuleDocumentation',
   ]);
+});
+
+test('the selector schema accepts every rule id, id prefix and name the server knows', (t) => {
+  const bin = process.env.BUCKETGUARD_BIN;
+  if (!bin) {
+    t.skip('BUCKETGUARD_BIN is not set (scripts/test-editors sets it)');
+    return;
+  }
+  const rules: { id: string; name: string; severity: string }[] = JSON.parse(
+    require('node:child_process').execFileSync(bin, ['rules', '--format', 'json'], { encoding: 'utf8' }),
+  );
+  const props = pkg.contributes.configuration.properties;
+  const re = new RegExp(props['bucketguard.select'].items.pattern);
+  assert.ok(rules.length > 30);
+  for (const s of ['ALL', 'all', 'S3', 'S3-1', ...rules.flatMap((r) => [r.id, r.name])]) {
+    assert.match(s, re);
+  }
+  const severities = props['bucketguard.severity'].additionalProperties.enum;
+  for (const r of rules) assert.ok(severities.includes(r.severity), `${r.id}: ${r.severity}`);
 });
