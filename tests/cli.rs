@@ -635,3 +635,36 @@ fn many_files_are_reported_in_sorted_order() {
     assert_eq!(paths, sorted);
     assert_eq!(v["summary"]["files_checked"], 30);
 }
+
+/// Clients such as vscode-languageclient add `--stdio`; the server accepts
+/// it (stdio is its only transport) and serves as without it.
+#[test]
+fn server_accepts_the_stdio_flag() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let frame = |body: &str| format!("Content-Length: {}\r\n\r\n{body}", body.len());
+    let input = [
+        frame(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#),
+        frame(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#),
+        frame(r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#),
+        frame(r#"{"jsonrpc":"2.0","method":"exit"}"#),
+    ]
+    .concat();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bucketguard"))
+        .args(["server", "--stdio"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the server");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "exit status {:?}", out.status);
+    assert!(stdout.contains("\"capabilities\""), "{stdout}");
+}

@@ -51,7 +51,12 @@ enum Command {
         format: RulesFormat,
     },
     /// Run the language server (LSP over stdin/stdout)
-    Server,
+    Server {
+        /// Accepted for clients that pass it (vscode-languageclient, …);
+        /// stdio is the only transport
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -128,7 +133,7 @@ pub fn main() -> ExitCode {
         }),
         Command::Rule { id } => rules_cmd::rule(&id),
         Command::Rules { format } => rules_cmd::rules(format == RulesFormat::Json),
-        Command::Server => crate::lsp::run(),
+        Command::Server { stdio: _ } => crate::lsp::run(),
     };
     match result {
         Ok(code) => ExitCode::from(code),
