@@ -7,7 +7,7 @@
 //! Prints min / p50 / p90 per measurement. Figures are recorded in
 //! `docs/performance.md`.
 
-use bucketguard::analysis::analyze;
+use bucketguard::analysis::{analyze_with, Fixes};
 use bucketguard::settings::Settings;
 use bucketguard::testgen;
 use std::time::{Duration, Instant};
@@ -31,25 +31,38 @@ fn main() {
     let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let wanted = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
 
-    if wanted("analyze_250_buckets") {
+    // The same template, analysed as `check --fix` does (every fix
+    // rendered as edits) and as the language server publishes it (fixes
+    // named, their edits rendered when a code action asks).
+    for (name, fixes) in [
+        ("analyze_250_buckets", Fixes::Edits),
+        ("analyze_250_buckets_fix_titles", Fixes::Titles),
+    ] {
+        if !wanted(name)
+            || (filter.as_deref() == Some("analyze_250_buckets") && fixes != Fixes::Edits)
+        {
+            continue;
+        }
         let text = testgen::cfn_yaml(250);
         let settings = Settings::default();
         let lines = text.lines().count();
         let mut findings = 0;
         for _ in 0..5 {
-            findings = analyze("bench.yaml", &text, &settings).diagnostics.len();
+            findings = analyze_with("bench.yaml", &text, &settings, fixes)
+                .diagnostics
+                .len();
         }
         let mut times = Vec::new();
         let deadline = Instant::now() + Duration::from_secs(5);
         while times.len() < 30 || (Instant::now() < deadline && times.len() < 500) {
             let t = Instant::now();
-            let a = analyze("bench.yaml", &text, &settings);
+            let a = analyze_with("bench.yaml", &text, &settings, fixes);
             times.push(t.elapsed());
             std::hint::black_box(a);
         }
         let (min, p50, p90) = stats(times);
         println!(
-            "analyze_250_buckets: {lines} lines, {} bytes, {findings} findings: min {:.2} ms, p50 {:.2} ms, p90 {:.2} ms",
+            "{name}: {lines} lines, {} bytes, {findings} findings: min {:.2} ms, p50 {:.2} ms, p90 {:.2} ms",
             text.len(),
             ms(min),
             ms(p50),

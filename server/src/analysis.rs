@@ -88,24 +88,61 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// How much of each finding's fix an analysis prepares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Fixes {
+    /// Render every fix as text edits: what `check --fix` and a code
+    /// action apply.
+    #[default]
+    Edits,
+    /// Name each fix (title and applicability) and leave its `edits`
+    /// empty: what a published diagnostic needs. Rendering is the largest
+    /// cost after parsing on a file with many findings, so the language
+    /// server renders a document's edits only when a code action asks.
+    /// A titled fix may still fail to render (rarely: e.g. its target is
+    /// inside a YAML alias); it then offers no edit.
+    Titles,
+}
+
+impl Fixes {
+    /// `s` as a fix without edits.
+    fn titled(s: &FixSuggestion) -> Fix {
+        Fix {
+            title: s.title.clone(),
+            applicability: s.applicability,
+            edits: Vec::new(),
+        }
+    }
+}
+
 /// Analyse one file. `path` is used only to decide the format. A Terraform
 /// file is analysed as a module of its own (see [`analyze_module`]).
 pub fn analyze(path: &str, text: &str, settings: &Settings) -> Analysis {
+    analyze_with(path, text, settings, Fixes::Edits)
+}
+
+/// [`analyze`], preparing fixes as far as `fixes` says.
+pub fn analyze_with(path: &str, text: &str, settings: &Settings, fixes: Fixes) -> Analysis {
     if crate::tf::Role::of(path).is_some() {
-        return analyze_module(&[(path, text)], settings)
+        return analyze_module_with(&[(path, text)], settings, fixes)
             .into_iter()
             .next()
             .map(|(_, a)| a)
             .unwrap_or_default();
     }
     match FileKind::detect(path, text) {
-        Some(kind) => analyze_as(kind, text, settings),
+        Some(kind) => analyze_as_with(kind, text, settings, fixes),
         None => Analysis::default(),
     }
 }
 
 /// Analyse `text` as a file of `kind`.
 pub fn analyze_as(kind: FileKind, text: &str, settings: &Settings) -> Analysis {
+    analyze_as_with(kind, text, settings, Fixes::Edits)
+}
+
+/// [`analyze_as`], preparing fixes as far as `fixes` says.
+pub fn analyze_as_with(kind: FileKind, text: &str, settings: &Settings, fixes: Fixes) -> Analysis {
     let doc = syntax::parse(text, kind.format());
     let template = cfn::Template::build(text, &doc);
     if let Some(err) = doc.errors.first() {
@@ -150,6 +187,9 @@ pub fn analyze_as(kind: FileKind, text: &str, settings: &Settings) -> Analysis {
         &index,
         text,
         &mut |s: &FixSuggestion| {
+            if fixes == Fixes::Titles {
+                return Some(Fixes::titled(s));
+            }
             let renderer = renderer.get_or_insert_with(|| fix::cfn::Renderer::new(text, &doc));
             renderer.render(&s.intent).map(|edits| Fix {
                 title: s.title.clone(),
@@ -183,7 +223,7 @@ pub fn suppression_edits(
 
 #[path = "analysis_tf.rs"]
 mod terraform;
-pub use terraform::analyze_module;
+pub use terraform::{analyze_module, analyze_module_with};
 
 /// The findings of every enabled rule on `model`, with configured severities.
 pub(crate) fn run_rules(model: &Model, settings: &Settings) -> Vec<Finding> {

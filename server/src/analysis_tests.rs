@@ -62,3 +62,31 @@ fn configured_severity_overrides_per_finding_escalation() {
     let d = analyze("t.yaml", text, &configured).diagnostics;
     assert_eq!(d[0].severity, Severity::Warning);
 }
+
+/// `Fixes::Titles` gives the same diagnostics as `Fixes::Edits`, with the
+/// same fix titles, only without the edits (templates and modules alike).
+/// It may name a fix that would not render (here: a value inside `!If`),
+/// never the other way round.
+#[test]
+fn titles_only_analysis_matches_the_full_one_without_edits() {
+    let tf = "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"logs\"\n  acl    = \"public-read\"\n}\n";
+    let cfn = crate::testgen::cfn_yaml(5);
+    for (path, text) in [("t.yaml", cfn.as_str()), ("main.tf", tf)] {
+        let full = analyze_with(path, text, &Settings::default(), Fixes::Edits);
+        let titled = analyze_with(path, text, &Settings::default(), Fixes::Titles);
+        assert_eq!(full.diagnostics.len(), titled.diagnostics.len(), "{path}");
+        assert!(full.diagnostics.iter().any(|d| d.fix.is_some()), "{path}");
+        for (f, t) in full.diagnostics.iter().zip(&titled.diagnostics) {
+            assert_eq!(
+                (&f.code, f.span, &f.message, f.severity),
+                (&t.code, t.span, &t.message, t.severity)
+            );
+            if let Some(ff) = &f.fix {
+                assert!(!ff.edits.is_empty(), "{path}: {}", f.message);
+                let tf = t.fix.as_ref().expect("a rendered fix is also titled");
+                assert_eq!((&ff.title, ff.applicability), (&tf.title, tf.applicability));
+            }
+            assert!(t.fix.as_ref().is_none_or(|f| f.edits.is_empty()));
+        }
+    }
+}

@@ -6,7 +6,7 @@
 //! each finding is mapped back to its file and local span here, and then
 //! suppressed, or reported stale, exactly as for a single file.
 
-use super::{finish, run_rules, Analysis, Diagnostic, SYNTAX_ERROR};
+use super::{finish, run_rules, Analysis, Diagnostic, Fixes, SYNTAX_ERROR};
 use crate::fix::{self, Fix, FixSuggestion};
 use crate::rules::{Finding, Related, Severity};
 use crate::settings::Settings;
@@ -22,6 +22,15 @@ use std::cell::OnceCell;
 pub fn analyze_module<'p>(
     files: &[(&'p str, &str)],
     settings: &Settings,
+) -> Vec<(&'p str, Analysis)> {
+    analyze_module_with(files, settings, Fixes::Edits)
+}
+
+/// [`analyze_module`], preparing fixes as far as `fixes` says.
+pub fn analyze_module_with<'p>(
+    files: &[(&'p str, &str)],
+    settings: &Settings,
+    fixes: Fixes,
 ) -> Vec<(&'p str, Analysis)> {
     let files: Vec<(&'p str, &str)> = files
         .iter()
@@ -99,6 +108,9 @@ pub fn analyze_module<'p>(
             Vec::new()
         };
         let mut render = |s: &FixSuggestion| {
+            if fixes == Fixes::Titles {
+                return Some(Fixes::titled(s));
+            }
             renderer.render(&s.intent, i).map(|edits| Fix {
                 title: s.title.clone(),
                 applicability: s.applicability,
