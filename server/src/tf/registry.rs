@@ -17,7 +17,10 @@
 
 use super::eval::V;
 use super::policy::val_of;
-use super::{always, unknown_encryption, unknown_lifecycle, unknown_logging, unknown_val, Env};
+use super::{
+    always, assume_unknown, unknown_encryption, unknown_lifecycle, unknown_logging, unknown_val,
+    Env, Setting,
+};
 use crate::model::*;
 use crate::syntax::hcl::{Block, Expr, ExprKind, Op};
 use crate::text::Span;
@@ -418,6 +421,23 @@ impl Call<'_> {
         }
         if input("inventory_configuration").is_some_and(|v| !is_empty(&v)) {
             bk.inventory = Field::set(key_span("inventory_configuration"));
+        }
+
+        // Nested blocks are not valid in a module call (Terraform rejects
+        // them); what they would configure stays unknown: they silence the
+        // "missing" findings they could satisfy and create none.
+        for x in body.blocks.iter().filter(|x| x.json_value.is_none()) {
+            let setting = match x.ident.as_str() {
+                "logging" => Setting::Logging,
+                "versioning" => Setting::Versioning,
+                "server_side_encryption_configuration" => Setting::Encryption,
+                "lifecycle_rule" => Setting::Lifecycle,
+                "object_lock_configuration" => Setting::ObjectLock,
+                "metric_configuration" => Setting::Metrics,
+                "inventory_configuration" => Setting::Inventory,
+                _ => continue,
+            };
+            assume_unknown(&mut bk, setting, x.span);
         }
 
         let policy = self.policy(env, &bk);
