@@ -645,3 +645,20 @@ pub fn output_target(
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::pinned_major;
+
+    #[test]
+    fn pinned_versions() {
+        assert_eq!(pinned_major("3.7.0"), Some(3));
+        assert_eq!(pinned_major("= 3.7.0"), Some(3));
+        assert_eq!(pinned_major("~> 3.0"), Some(3));
+        assert_eq!(pinned_major("v4.1.2"), Some(4));
+        assert_eq!(pinned_major(">= 3.0"), None);
+        assert_eq!(pinned_major(">= 3.0, < 4.0"), None);
+        assert_eq!(pinned_major(""), None);
+        assert_eq!(pinned_major("main"), None);
+    }
+}
