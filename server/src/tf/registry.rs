@@ -192,9 +192,20 @@ impl Call<'_> {
         self.major == Some(3)
     }
 
-    /// Is the bucket created at all (`create_bucket`, `putin_khuylo`)?
-    /// Unknown counts as created.
+    /// Is the bucket created at all (`count = 0`, an empty `for_each`,
+    /// `create_bucket`, `putin_khuylo`)? Unknown counts as created.
     pub fn creates_bucket(&self, env: &Env) -> bool {
+        let body = &self.block.body;
+        if body
+            .attr("count")
+            .is_some_and(|e| env.eval(e).str().is_some_and(|s| s.trim() == "0"))
+            || body.attr("for_each").is_some_and(|e| {
+                matches!(env.eval(e), V::Obj(ref x, _) if x.is_empty())
+                    || matches!(env.eval(e), V::List(ref x, _) if x.is_empty())
+            })
+        {
+            return false;
+        }
         ["create_bucket", "putin_khuylo"].iter().all(|k| {
             let v = self.block.body.attr(k).map(|e| env.eval(e));
             flag(v.as_ref(), Some(true)) != Some(false)
