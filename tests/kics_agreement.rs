@@ -18,15 +18,18 @@ use std::collections::BTreeSet;
 /// real check is that every disagreement is explained there.
 const FLOOR: f64 = 0.85;
 
-/// `(query, file)` pairs explained in `docs/peer-agreement.md`.
-fn explained() -> BTreeSet<(String, String)> {
+/// `(query, file)` pairs explained in `docs/peer-agreement.md`, for the
+/// files with one of the extensions `exts` (the CloudFormation and Terraform
+/// tables share the page; their files never share an extension).
+fn explained(exts: &[&str]) -> BTreeSet<(String, String)> {
     let doc = std::fs::read_to_string(common::repo_root().join("docs").join("peer-agreement.md"))
         .unwrap_or_default();
     doc.lines()
         .filter_map(|l| {
             let cells: Vec<&str> = l.split('|').map(str::trim).collect();
             (cells.len() > 4
-                && (cells[2].starts_with("positive") || cells[2].starts_with("negative")))
+                && (cells[2].starts_with("positive") || cells[2].starts_with("negative"))
+                && exts.iter().any(|e| cells[2].rsplit('.').next() == Some(*e)))
             .then(|| (cells[1].to_string(), cells[2].to_string()))
         })
         .collect()
@@ -127,12 +130,18 @@ fn kics_cloudformation_agreement() {
         rows.len()
     );
     let pct = report("cloudformation", &rows);
+    check(&rows, pct, &["yaml", "yml", "json"], FLOOR);
+}
+
+/// Fail on a disagreement not explained in `docs/peer-agreement.md`, on an
+/// explained one that no longer happens, or below `floor`.
+fn check(rows: &[Row], pct: f64, exts: &[&str], floor: f64) {
     let disagreements: BTreeSet<(String, String)> = rows
         .iter()
         .filter(|r| !r.3)
         .map(|r| (r.0.clone(), r.1.clone()))
         .collect();
-    let explained = explained();
+    let explained = explained(exts);
     let unexplained: Vec<_> = disagreements.difference(&explained).collect();
     let stale: Vec<_> = explained.difference(&disagreements).collect();
     assert!(
@@ -144,19 +153,19 @@ fn kics_cloudformation_agreement() {
         "docs/peer-agreement.md explains disagreements that no longer happen: {stale:?}"
     );
     assert!(
-        pct >= FLOOR,
-        "agreement {:.1} % is below {:.0} %",
+        pct >= floor,
+        "agreement {:.1} % is below {:.1} %",
         pct * 100.0,
-        FLOOR * 100.0
+        floor * 100.0
     );
 }
 
-/// Terraform agreement found when the Terraform front end landed; see
-/// `docs/peer-agreement.md`. The target is 90 %: module calls
-/// (`module "s3_bucket" { source = "terraform-aws-modules/s3-bucket/aws" }`),
-/// which 32 positive KICS files use, are not read yet. This floor guards
-/// against regressions until they are and every disagreement is explained.
-const TF_FLOOR: f64 = 0.64;
+/// The measured Terraform agreement, 101 of 131 files (77.1 %), below the
+/// issue's 90 %: the 30 disagreements are each explained in
+/// `docs/peer-agreement.md` (deliberate differences of our rules, the
+/// module's own semantics, and KICS cases that are not valid Terraform);
+/// reaching 90 % would mean reporting what the catalog says not to.
+const TF_FLOOR: f64 = 0.77;
 
 /// The same agreement for Terraform: each KICS `.tf` file analysed on its
 /// own, as a one-file module.
@@ -172,13 +181,5 @@ fn kics_terraform_agreement() {
         rows.len()
     );
     let pct = report("terraform", &rows);
-    // Disagreements are listed by the table above; explaining each one in
-    // docs/peer-agreement.md (and asserting it, as for CloudFormation) is
-    // still to do.
-    assert!(
-        pct >= TF_FLOOR,
-        "agreement {:.1} % is below {:.0} %",
-        pct * 100.0,
-        TF_FLOOR * 100.0
-    );
+    check(&rows, pct, &["tf"], TF_FLOOR);
 }

@@ -17,6 +17,7 @@
 
 mod eval;
 mod policy;
+mod registry;
 
 use crate::cfn::credentials;
 use crate::model::*;
@@ -26,7 +27,7 @@ use crate::syntax::{Comment, SyntaxError};
 use crate::text::Span;
 use eval::V;
 use policy::val_of;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub use eval::V as Value;
 
@@ -207,6 +208,8 @@ pub struct Env<'a> {
     tfvars: HashMap<&'a str, &'a Expr>,
     locals: HashMap<&'a str, &'a Expr>,
     policy_data: HashMap<&'a str, &'a Block>,
+    /// Names of the module calls of `terraform-aws-modules/s3-bucket/aws`.
+    bucket_modules: HashSet<&'a str>,
     texts: Vec<(usize, &'a str)>,
 }
 
@@ -314,6 +317,12 @@ impl<'a> Env<'a> {
     /// resource holding it.
     fn target(&self, e: &Expr, each: Option<&Expr>) -> Target {
         match &e.kind {
+            ExprKind::Traversal { root, ops } if root == "module" => {
+                match registry::output_target(root, ops, |n| self.bucket_modules.contains(n)) {
+                    Some(id) => Target::Resource(id),
+                    None => Target::Unknown,
+                }
+            }
             ExprKind::Traversal { root, ops } if root == "aws_s3_bucket" => match ops.first() {
                 Some(Op::Attr(name, _)) => Target::Resource(format!("aws_s3_bucket.{name}")),
                 _ => Target::Unknown,
@@ -810,10 +819,12 @@ pub fn build(files: &[ModuleFile], texts: &[&str]) -> Model {
         tfvars: HashMap::new(),
         locals: HashMap::new(),
         policy_data: HashMap::new(),
+        bucket_modules: HashSet::new(),
         texts: files.iter().zip(texts).map(|(f, t)| (f.base, *t)).collect(),
     };
     let mut resources: Vec<Resource> = Vec::new();
     let mut providers: Vec<&Block> = Vec::new();
+    let mut module_calls: Vec<&Block> = Vec::new();
     for f in files {
         if f.role == Role::Vars {
             for a in &f.file.body.attrs {
@@ -846,15 +857,31 @@ pub fn build(files: &[ModuleFile], texts: &[&str]) -> Model {
                     resources.push(Resource { ty, name, block: b })
                 }
                 ("provider", [(name, _)]) if name == "aws" => providers.push(b),
+                ("module", [_]) => module_calls.push(b),
                 _ => {}
             }
         }
+    }
+
+    let calls: Vec<registry::Call> = module_calls
+        .iter()
+        .filter_map(|b| registry::call(&env, b))
+        .filter(|c| c.creates_bucket(&env))
+        .collect();
+    for c in &calls {
+        env.bucket_modules.insert(c.name);
     }
 
     let mut model = Model::default();
 
     for r in resources.iter().filter(|r| r.ty == "aws_s3_bucket") {
         model.buckets.push(env.bucket(r));
+    }
+    // Buckets created through the registry module.
+    for c in &calls {
+        let (bucket, policy) = c.bucket(&env);
+        model.buckets.push(bucket);
+        model.policies.extend(policy);
     }
     let mut unresolved: Vec<(Setting, Span)> = Vec::new();
 
