@@ -260,7 +260,7 @@ pub fn suppression_edits(
 
 #[path = "analysis_tf.rs"]
 mod terraform;
-pub use terraform::analyze_module;
+pub use terraform::{analyze_module, suppression_edits_tf};
 
 fn stale(span: Span, message: String) -> Diagnostic {
     Diagnostic {
