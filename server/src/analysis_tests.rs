@@ -65,7 +65,8 @@ fn configured_severity_overrides_per_finding_escalation() {
 
 #[test]
 fn terraform_suppression_edit_adds_a_comment_above_the_header_or_extends_one() {
-    let tf = "resource \"aws_s3_bucket\" \"data\" {\n  bucket = \"d\"\n  acl    = \"public-read\"\n}\n";
+    let tf =
+        "resource \"aws_s3_bucket\" \"data\" {\n  bucket = \"d\"\n  acl    = \"public-read\"\n}\n";
     let all = Settings::default();
     let before = analyze("main.tf", tf, &all);
     let code = before
@@ -79,7 +80,10 @@ fn terraform_suppression_edit_adds_a_comment_above_the_header_or_extends_one() {
     assert!(out.starts_with(&format!("# bucketguard: ignore[{code}]\nresource")));
     let after = analyze("main.tf", &out, &all);
     assert!(!after.diagnostics.iter().any(|d| d.code == code));
-    assert!(!after.diagnostics.iter().any(|d| d.code == STALE_SUPPRESSION));
+    assert!(!after
+        .diagnostics
+        .iter()
+        .any(|d| d.code == STALE_SUPPRESSION));
 
     // A second rule goes into the same comment; CRLF is kept.
     let other = after
@@ -98,5 +102,7 @@ fn terraform_suppression_edit_adds_a_comment_above_the_header_or_extends_one() {
     // Unknown resource, unknown rule, broken file: nothing.
     assert!(suppression_edits_tf(tf, "aws_s3_bucket.other", &code).is_none());
     assert!(suppression_edits_tf(tf, "aws_s3_bucket.data", "S3-999").is_none());
-    assert!(suppression_edits_tf("resource \"aws_s3_bucket\" {", "aws_s3_bucket.data", &code).is_none());
+    assert!(
+        suppression_edits_tf("resource \"aws_s3_bucket\" {", "aws_s3_bucket.data", &code).is_none()
+    );
 }
