@@ -3,11 +3,13 @@
 //! 1. Full analysis of a generated 250-bucket (~5,300-line) template, on
 //!    one thread: parse, model, every rule, suppressions, fix rendering.
 //! 2. `bucketguard check` (the release binary) over 1,000 small templates.
+//! 3. Full analysis of a generated 250-bucket Terraform module in the split
+//!    (v4+) style (~11,500 lines in six files): `analyze_module`.
 //!
 //! Prints min / p50 / p90 per measurement. Figures are recorded in
 //! `docs/performance.md`.
 
-use bucketguard::analysis::{analyze_with, Fixes};
+use bucketguard::analysis::{analyze_module, analyze_with, Fixes};
 use bucketguard::settings::Settings;
 use bucketguard::testgen;
 use std::time::{Duration, Instant};
@@ -64,6 +66,40 @@ fn main() {
         println!(
             "{name}: {lines} lines, {} bytes, {findings} findings: min {:.2} ms, p50 {:.2} ms, p90 {:.2} ms",
             text.len(),
+            ms(min),
+            ms(p50),
+            ms(p90)
+        );
+    }
+
+    if wanted("analyze_tf_module_250") {
+        let files = testgen::tf_split(250);
+        let pairs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let settings = Settings::default();
+        let lines: usize = files.iter().map(|(_, t)| t.lines().count()).sum();
+        let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
+        let mut findings = 0;
+        for _ in 0..5 {
+            findings = analyze_module(&pairs, &settings)
+                .iter()
+                .map(|(_, a)| a.diagnostics.len())
+                .sum();
+        }
+        let mut times = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while times.len() < 30 || (Instant::now() < deadline && times.len() < 500) {
+            let t = Instant::now();
+            let a = analyze_module(&pairs, &settings);
+            times.push(t.elapsed());
+            std::hint::black_box(a);
+        }
+        let (min, p50, p90) = stats(times);
+        println!(
+            "analyze_tf_module_250: {} files, {lines} lines, {bytes} bytes, {findings} findings: min {:.2} ms, p50 {:.2} ms, p90 {:.2} ms",
+            files.len(),
             ms(min),
             ms(p50),
             ms(p90)

@@ -5,6 +5,9 @@
 //! 1. `didChange → publishDiagnostics` latency on the generated 250-bucket
 //!    (~5,300-line) template, with `debounceMs` 0 and with the default.
 //! 2. The server's resident memory (`VmRSS`) with 100 such documents open.
+//! 3. The same latency on a generated 250-bucket Terraform module
+//!    (`lsp_tf_change_to_publish`): an edit of `main.tf`, and an edit of
+//!    another open file of the module re-publishing `main.tf`.
 //!
 //! Prints min / p50 / p90 and MiB. Figures are recorded in
 //! `docs/performance.md`.
@@ -227,6 +230,84 @@ fn latency(text: &str, debounce: Option<u64>) {
     );
 }
 
+/// The generated 250-bucket Terraform module on disk, `main.tf` open: an
+/// edit of `main.tf` → its publish (the whole module analysed, the other
+/// files read from disk); then with `versioning.tf` open too, an edit of
+/// `versioning.tf` → the re-publish of `main.tf`.
+fn terraform_latency(debounce: Option<u64>) {
+    let options = match debounce {
+        Some(ms) => json!({"debounceMs": ms}),
+        None => json!({}),
+    };
+    let label = debounce.map_or("default".to_string(), |d| d.to_string());
+    let dir = std::env::temp_dir().join(format!("bucketguard-bench-tf-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create bench dir");
+    let files = testgen::tf_split(250);
+    for (name, text) in &files {
+        std::fs::write(dir.join(name), text).expect("write module file");
+    }
+    let text_of = |name: &str| {
+        files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| t.clone())
+            .unwrap_or_default()
+    };
+    let mut s = Server::start(options);
+    let main_uri = format!("file://{}", dir.join("main.tf").display());
+    s.send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+        "textDocument": {"uri": main_uri, "languageId": "terraform", "version": 1, "text": text_of("main.tf")}}}));
+    let findings = s.published(&main_uri, 1);
+    let mut version = 1;
+    let mut times = Vec::new();
+    for _ in 0..EDITS {
+        version += 1;
+        let t = Instant::now();
+        s.send(edit(&main_uri, version));
+        s.published(&main_uri, version);
+        times.push(t.elapsed());
+    }
+    println!(
+        "lsp_tf_change_to_publish (debounceMs {label}, module of 250 buckets, {findings} findings in main.tf): {}",
+        summary(&mut times)
+    );
+
+    // Edit the (open) versioning.tf, time main.tf's re-publish.
+    let v_uri = format!("file://{}", dir.join("versioning.tf").display());
+    s.send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+        "textDocument": {"uri": v_uri, "languageId": "terraform", "version": 1, "text": text_of("versioning.tf")}}}));
+    s.published(&v_uri, 1);
+    // Let main.tf's re-publish for the opening arrive.
+    std::thread::sleep(Duration::from_millis(500));
+    while s.rx.try_recv().is_ok() {}
+    let mut v_version = 1;
+    let mut times = Vec::new();
+    for _ in 0..EDITS {
+        v_version += 1;
+        let t = Instant::now();
+        s.send(edit(&v_uri, v_version));
+        // Both files are re-published, in either order.
+        let (mut main_seen, mut v_seen) = (false, false);
+        while !(main_seen && v_seen) {
+            let m = s.wait(|m| m.method.as_deref() == Some("textDocument/publishDiagnostics"));
+            let Some(p) = m.params else { continue };
+            if p.uri.as_deref() == Some(main_uri.as_str()) && !main_seen {
+                main_seen = true;
+                times.push(t.elapsed());
+            } else if p.uri.as_deref() == Some(v_uri.as_str()) && p.version == Some(v_version) {
+                v_seen = true;
+            }
+        }
+    }
+    println!(
+        "lsp_tf_other_file_to_publish (debounceMs {label}, edit versioning.tf, main.tf re-published): {}",
+        summary(&mut times)
+    );
+    drop(s);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 fn main() {
     let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let wanted = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
@@ -235,6 +316,11 @@ fn main() {
     if wanted("lsp_change_to_publish") {
         latency(&text, Some(0));
         latency(&text, None);
+    }
+
+    if wanted("lsp_tf_change_to_publish") {
+        terraform_latency(Some(0));
+        terraform_latency(None);
     }
 
     if wanted("lsp_memory_100_documents") {

@@ -794,3 +794,229 @@ fn traces_follow_set_trace_and_warnings_reach_the_client() {
     assert!(trace["params"].get("verbose").is_none(), "{trace:#}");
     c.shutdown();
 }
+
+/// `main.tf` of a module: a hardened bucket whose versioning is missing
+/// unless another file of the module enables it.
+const TF_MAIN: &str = include_str!("../fixtures/terraform/S3-501/good_other_file/main.tf");
+/// `versioning.tf` enabling it.
+const TF_VERSIONING: &str =
+    include_str!("../fixtures/terraform/S3-501/good_other_file/versioning.tf");
+
+fn file_uri(path: &std::path::Path) -> String {
+    format!("file://{}", path.display())
+}
+
+fn open_tf(c: &mut Client, uri: &str, text: &str) {
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "terraform", "version": 1, "text": text}}),
+    );
+}
+
+fn codes(msg: &Value) -> Vec<String> {
+    msg["params"]["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|d| d["code"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// Wait for a publish for `uri` whose codes satisfy `pred`; earlier
+/// publishes (of the module's previous states) are skipped.
+fn wait_publish(c: &mut Client, what: &str, uri: &str, pred: impl Fn(&[String]) -> bool) -> Value {
+    c.wait_for(what, |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri
+            && pred(&codes(m))
+    })
+}
+
+#[test]
+fn terraform_module_fix_in_one_file_clears_the_finding_in_another() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let main = dir.path().join("main.tf");
+    let versioning = dir.path().join("versioning.tf");
+    std::fs::write(&main, TF_MAIN).expect("write main.tf");
+    std::fs::write(&versioning, "# versioning comes later\n").expect("write versioning.tf");
+    let (main_uri, versioning_uri) = (file_uri(&main), file_uri(&versioning));
+
+    let mut c = Client::start();
+    c.initialize(json!(["utf-16"]), json!({}));
+    open_tf(&mut c, &main_uri, TF_MAIN);
+    open_tf(&mut c, &versioning_uri, "# versioning comes later\n");
+    let has_501 = |codes: &[String]| codes.iter().any(|c| c == "S3-501");
+    let shown = wait_publish(&mut c, "S3-501 in main.tf", &main_uri, has_501);
+    let d501 = shown["params"]["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["code"] == "S3-501")
+        .cloned()
+        .expect("S3-501");
+    // On the resource header.
+    assert_eq!(
+        d501["range"],
+        expected_range(TF_MAIN, "resource \"aws_s3_bucket\" \"data\"", false)
+    );
+
+    // Hover on the finding shows its rule with the HCL examples.
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": main_uri}, "position": d501["range"]["start"]}),
+    );
+    let md = hover["contents"]["value"].as_str().expect("markdown");
+    assert!(md.contains("S3-501") && md.contains("```hcl"), "{md}");
+    assert!(!md.contains("```yaml"), "{md}");
+    // Hover on a settings resource type and on an argument a rule reads.
+    let at = |needle: &str| position(TF_MAIN, TF_MAIN.find(needle).expect("needle") + 2, false);
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": main_uri}, "position": at("aws_s3_bucket_public_access_block")}),
+    );
+    let md = hover["contents"]["value"].as_str().expect("markdown");
+    assert!(md.contains("S3-1"), "{md}");
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": main_uri}, "position": at("block_public_acls")}),
+    );
+    let md = hover["contents"]["value"].as_str().expect("markdown");
+    assert!(md.contains("`block_public_acls` is checked by"), "{md}");
+    assert!(md.contains("```hcl"), "{md}");
+
+    // "Suppress for this resource" puts a comment above the header.
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": main_uri},
+            "range": d501["range"],
+            "context": {"diagnostics": [d501]},
+        }),
+    );
+    let suppress = actions
+        .as_array()
+        .expect("actions")
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Suppress S3-501"))
+        })
+        .cloned()
+        .expect("suppress action");
+    let edits = suppress["edit"]["changes"][main_uri.as_str()]
+        .as_array()
+        .expect("edits")
+        .clone();
+    let suppressed = apply(TF_MAIN, &edits, false);
+    assert!(
+        suppressed
+            .starts_with("# bucketguard: ignore[S3-501]\nresource \"aws_s3_bucket\" \"data\""),
+        "{suppressed}"
+    );
+
+    // Versioning is enabled in the other file (unsaved): main.tf's finding goes.
+    c.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": versioning_uri, "version": 2},
+            "contentChanges": [{"text": TF_VERSIONING}],
+        }),
+    );
+    wait_publish(&mut c, "S3-501 gone from main.tf", &main_uri, |codes| {
+        !codes.iter().any(|c| c == "S3-501")
+    });
+    // Nothing older is published after it.
+    c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": main_uri}, "position": {"line": 0, "character": 0}}),
+    );
+    std::thread::sleep(Duration::from_millis(200));
+    while let Ok(m) = c.rx.try_recv() {
+        c.seen.push(m);
+    }
+    assert!(
+        !c.seen
+            .iter()
+            .any(|m| m["params"]["uri"] == main_uri.as_str()
+                && m["method"] == "textDocument/publishDiagnostics"
+                && has_501(&codes(m))),
+        "a stale publish followed: {:#?}",
+        c.seen
+    );
+
+    // Undone in the editor: the finding is back.
+    c.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": versioning_uri, "version": 3},
+            "contentChanges": [{"text": "\n"}],
+        }),
+    );
+    wait_publish(&mut c, "S3-501 back in main.tf", &main_uri, has_501);
+    c.shutdown();
+}
+
+#[test]
+fn terraform_files_changing_on_disk_re_analyse_the_open_module() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let main = dir.path().join("main.tf");
+    let versioning = dir.path().join("versioning.tf");
+    std::fs::write(&main, TF_MAIN).expect("write main.tf");
+    let main_uri = file_uri(&main);
+
+    let mut c = Client::start();
+    c.initialize_with(
+        json!({
+            "general": {"positionEncodings": ["utf-16"]},
+            "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}},
+        }),
+        json!({}),
+    );
+    // The server asks to watch the Terraform files.
+    let reg = c.wait_for("client/registerCapability", |m| {
+        m["method"] == "client/registerCapability"
+    });
+    let globs: Vec<String> = reg["params"]["registrations"][0]["registerOptions"]["watchers"]
+        .as_array()
+        .expect("watchers")
+        .iter()
+        .filter_map(|w| w["globPattern"].as_str().map(str::to_string))
+        .collect();
+    for g in ["**/*.tf", "**/*.tf.json", "**/*.tfvars"] {
+        assert!(globs.iter().any(|x| x == g), "{globs:?}");
+    }
+    c.send(json!({"jsonrpc": "2.0", "id": reg["id"], "result": null}));
+
+    open_tf(&mut c, &main_uri, TF_MAIN);
+    let has_501 = |codes: &[String]| codes.iter().any(|c| c == "S3-501");
+    wait_publish(&mut c, "S3-501 in main.tf", &main_uri, has_501);
+
+    // versioning.tf is created on disk (not open in the editor).
+    std::fs::write(&versioning, TF_VERSIONING).expect("write versioning.tf");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&versioning), "type": 1}]}),
+    );
+    wait_publish(
+        &mut c,
+        "S3-501 gone after the file was created",
+        &main_uri,
+        |codes| !codes.iter().any(|c| c == "S3-501"),
+    );
+
+    // ... and deleted again.
+    std::fs::remove_file(&versioning).expect("remove versioning.tf");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&versioning), "type": 3}]}),
+    );
+    wait_publish(
+        &mut c,
+        "S3-501 back after the file was deleted",
+        &main_uri,
+        has_501,
+    );
+    c.shutdown();
+}

@@ -90,3 +90,47 @@ fn titles_only_analysis_matches_the_full_one_without_edits() {
         }
     }
 }
+
+#[test]
+fn terraform_suppression_edit_adds_a_comment_above_the_header_or_extends_one() {
+    let tf =
+        "resource \"aws_s3_bucket\" \"data\" {\n  bucket = \"d\"\n  acl    = \"public-read\"\n}\n";
+    let all = Settings::default();
+    let before = analyze("main.tf", tf, &all);
+    let code = before
+        .diagnostics
+        .iter()
+        .find(|d| d.resource.as_deref() == Some("aws_s3_bucket.data"))
+        .map(|d| d.code.clone())
+        .unwrap();
+    let edits = suppression_edits_tf(tf, "aws_s3_bucket.data", &code).unwrap();
+    let (out, _) = crate::fix::apply_edits(tf, &edits);
+    assert!(out.starts_with(&format!("# bucketguard: ignore[{code}]\nresource")));
+    let after = analyze("main.tf", &out, &all);
+    assert!(!after.diagnostics.iter().any(|d| d.code == code));
+    assert!(!after
+        .diagnostics
+        .iter()
+        .any(|d| d.code == STALE_SUPPRESSION));
+
+    // A second rule goes into the same comment; CRLF is kept.
+    let other = after
+        .diagnostics
+        .iter()
+        .find(|d| d.resource.as_deref() == Some("aws_s3_bucket.data"))
+        .map(|d| d.code.clone())
+        .unwrap();
+    let edits = suppression_edits_tf(&out, "aws_s3_bucket.data", &other).unwrap();
+    let (out2, _) = crate::fix::apply_edits(&out, &edits);
+    assert!(out2.starts_with(&format!("# bucketguard: ignore[{code}, {other}]\nresource")));
+    let crlf = tf.replace('\n', "\r\n");
+    let edits = suppression_edits_tf(&crlf, "aws_s3_bucket.data", &code).unwrap();
+    assert!(edits[0].text.ends_with("\r\n"));
+
+    // Unknown resource, unknown rule, broken file: nothing.
+    assert!(suppression_edits_tf(tf, "aws_s3_bucket.other", &code).is_none());
+    assert!(suppression_edits_tf(tf, "aws_s3_bucket.data", "S3-999").is_none());
+    assert!(
+        suppression_edits_tf("resource \"aws_s3_bucket\" {", "aws_s3_bucket.data", &code).is_none()
+    );
+}

@@ -56,13 +56,28 @@ pub fn rule_markdown(rule: &Rule) -> String {
 /// is given (a YAML file's hover shows the YAML examples): fenced blocks
 /// tagged `yaml`, `json` or `hcl` in another format are left out.
 pub fn rule_markdown_in(rule: &Rule, format: Option<Format>) -> String {
+    let tag = format.map(|f| match f {
+        Format::Yaml => "yaml",
+        Format::Json => "json",
+    });
+    rule_markdown_tagged(rule, tag)
+}
+
+/// [`rule_markdown`] with the HCL examples only: for Terraform files.
+pub fn rule_markdown_hcl(rule: &Rule) -> String {
+    rule_markdown_tagged(rule, Some("hcl"))
+}
+
+/// [`rule_markdown`], keeping of the example blocks only those tagged
+/// `tag` (`yaml`, `json` or `hcl`) when given.
+fn rule_markdown_tagged(rule: &Rule, tag: Option<&str>) -> String {
     let mut out = format!("# {}: {}\n\n{}\n", rule.id, rule.name, metadata_line(rule));
     let doc = rule.doc.trim();
     if !doc.is_empty() {
         out.push('\n');
-        match format {
+        match tag {
             None => out.push_str(doc),
-            Some(f) => push_examples_in(&mut out, doc, f),
+            Some(t) => push_examples_in(&mut out, doc, t),
         }
         out.push('\n');
     }
@@ -73,11 +88,7 @@ pub fn rule_markdown_in(rule: &Rule, format: Option<Format>) -> String {
 const EXAMPLE_TAGS: &[&str] = &["yaml", "json", "hcl"];
 
 /// Append `doc` without the fenced example blocks of other formats.
-fn push_examples_in(out: &mut String, doc: &str, format: Format) {
-    let keep = match format {
-        Format::Yaml => "yaml",
-        Format::Json => "json",
-    };
+fn push_examples_in(out: &mut String, doc: &str, keep: &str) {
     let mut fence: Option<bool> = None;
     for line in doc.split_inclusive('\n') {
         let trimmed = line.trim();

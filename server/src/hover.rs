@@ -7,7 +7,7 @@
 use crate::analysis::FileKind;
 use crate::docs;
 use crate::rules::{self, Rule};
-use crate::syntax::{self, Format, Node};
+use crate::syntax::{self, hcl, Format, Node};
 use crate::text::Span;
 
 /// Guidance for the text at `span`.
@@ -87,7 +87,7 @@ pub fn type_markdown(ty: &str) -> String {
         out.push_str("bucketguard checks:\n\n");
         out.push_str(&rule_list(&related));
     }
-    if ty == "AWS::S3::Bucket" {
+    if ty == "AWS::S3::Bucket" || ty == "aws_s3_bucket" {
         out.push('\n');
         out.push_str(ACCOUNT_CHECKLIST);
     }
@@ -163,6 +163,110 @@ fn property(node: &Node, offset: usize, format: Format) -> Option<Guidance> {
         });
     }
     None
+}
+
+/// Terraform arguments that every resource has or that only link a
+/// settings resource to its bucket.
+const GENERIC_TF_KEYS: &[&str] = &[
+    "bucket",
+    "count",
+    "for_each",
+    "provider",
+    "depends_on",
+    "lifecycle",
+];
+
+/// The rules whose documentation mentions Terraform argument or block
+/// `key` (in backticks, or written as `key = …` / `key {` in an example).
+pub fn rules_for_tf_key(key: &str) -> Vec<&'static Rule> {
+    if GENERIC_TF_KEYS.contains(&key) || key.is_empty() {
+        return Vec::new();
+    }
+    let ticked = format!("`{key}`");
+    rules::all()
+        .iter()
+        .copied()
+        .filter(|r| {
+            r.doc.contains(&ticked)
+                || r.doc.lines().any(|l| {
+                    l.trim_start()
+                        .strip_prefix(key)
+                        .map(str::trim_start)
+                        .is_some_and(|rest| rest.starts_with('=') || rest.starts_with('{'))
+                })
+        })
+        .collect()
+}
+
+/// Markdown for hovering Terraform argument or block `key`, with the HCL
+/// examples of every rule that looks at it.
+pub fn tf_key_markdown(key: &str, related: &[&Rule]) -> String {
+    let mut out = format!("`{key}` is checked by {}.\n", ids(related));
+    for r in related {
+        out.push_str("\n---\n\n");
+        out.push_str(&docs::rule_markdown_hcl(r));
+    }
+    out
+}
+
+/// Guidance for byte `offset` of a Terraform file (`.tf`, or `.tf.json`
+/// when `json`): an S3 resource type (`aws_s3_…`) or an argument or block
+/// of an S3 resource that a rule looks at.
+pub fn guidance_tf(text: &str, json: bool, offset: usize) -> Option<Guidance> {
+    let file = if json {
+        hcl::parse_json(text)
+    } else {
+        hcl::parse(text)
+    };
+    let hit = |s: Span| s.start <= offset && offset <= s.end;
+    let block = file.body.blocks.iter().find(|b| hit(b.span))?;
+    if block.ident != "resource" {
+        return None;
+    }
+    let (ty, ty_span) = block.labels.first()?;
+    if !ty.starts_with("aws_s3_") {
+        return None;
+    }
+    if hit(*ty_span) {
+        return Some(Guidance {
+            span: *ty_span,
+            markdown: type_markdown(ty),
+        });
+    }
+    tf_property(&block.body, offset)
+}
+
+/// The innermost argument or block around `offset` that some rule mentions.
+fn tf_property(body: &hcl::Body, offset: usize) -> Option<Guidance> {
+    let hit = |s: Span| s.start <= offset && offset <= s.end;
+    for b in &body.blocks {
+        if !hit(b.span) {
+            continue;
+        }
+        if !hit(b.ident_span) {
+            if let Some(inner) = tf_property(&b.body, offset) {
+                return Some(inner);
+            }
+        }
+        let related = rules_for_tf_key(&b.ident);
+        if related.is_empty() {
+            return None;
+        }
+        return Some(Guidance {
+            span: b.ident_span,
+            markdown: tf_key_markdown(&b.ident, &related),
+        });
+    }
+    let a = body.attrs.iter().find(|a| hit(a.span))?;
+    let related = rules_for_tf_key(&a.key);
+    if related.is_empty() {
+        return None;
+    }
+    let on_key = hit(a.key_span);
+    Some(Guidance {
+        span: if on_key { a.key_span } else { a.value.span },
+        markdown: tf_key_markdown(&a.key, &related),
+    })
 }
 
 #[cfg(test)]

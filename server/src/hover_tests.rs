@@ -51,3 +51,23 @@ fn json_templates_too() {
     assert!(g.markdown.contains("```json"), "{}", g.markdown);
     assert!(!g.markdown.contains("```yaml"), "{}", g.markdown);
 }
+
+const TF: &str = "resource \"aws_s3_bucket_public_access_block\" \"d\" {\n  bucket            = aws_s3_bucket.d.id\n  block_public_acls = false\n}\nresource \"aws_s3_bucket_versioning\" \"d\" {\n  versioning_configuration {\n    status = \"Enabled\"\n  }\n}\n";
+
+#[test]
+fn terraform_types_arguments_and_blocks_have_guidance_with_hcl_examples() {
+    let at = |needle: &str| TF.find(needle).unwrap() + 1;
+    let g = guidance_tf(TF, false, at("aws_s3_bucket_public_access_block")).unwrap();
+    assert_eq!(
+        &TF[g.span.start..g.span.end],
+        "\"aws_s3_bucket_public_access_block\""
+    );
+    let g = guidance_tf(TF, false, at("block_public_acls")).unwrap();
+    assert_eq!(&TF[g.span.start..g.span.end], "block_public_acls");
+    assert!(g.markdown.contains("```hcl") && !g.markdown.contains("```yaml"));
+    let g = guidance_tf(TF, false, at("versioning_configuration")).unwrap();
+    assert!(g.markdown.contains("S3-501"), "{}", g.markdown);
+    // `bucket` only links the resource: no guidance.
+    assert!(guidance_tf(TF, false, at("bucket    ")).is_none());
+    assert!(guidance_tf("resource {", false, 3).is_none());
+}

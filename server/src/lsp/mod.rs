@@ -3,7 +3,9 @@
 //! This is the only module that knows the protocol (and the only one using
 //! tokio and tower-lsp-server). It holds no analysis logic: documents are
 //! analysed by [`crate::analysis::analyze`] with settings found by
-//! [`crate::project::ConfigCache`], exactly as `check` does.
+//! [`crate::project::ConfigCache`], exactly as `check` does; a Terraform
+//! document by [`crate::analysis::analyze_module`] with the rest of its
+//! module (open documents' text, the other files from disk).
 
 mod carry;
 mod convert;

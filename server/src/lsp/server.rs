@@ -15,12 +15,13 @@ use crate::project::ConfigCache;
 use crate::rules;
 use crate::settings::Settings;
 use crate::text::{Encoding, LineIndex, Span};
+use crate::tf::Role;
 use ropey::Rope;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types as lsp;
@@ -55,6 +56,14 @@ struct Full {
     /// The settings epoch it was computed with.
     epoch: u64,
     kind: Option<FileKind>,
+    /// For a Terraform file, its role in its module.
+    tf: Option<Role>,
+    /// For a Terraform file, the module revision ([`State::tf_rev`]) it
+    /// was computed at: its findings depend on the other files too.
+    tf_rev: Option<u64>,
+    /// Another file of the module does not parse (so the core reports no
+    /// findings in this one).
+    module_broken: bool,
     text: String,
     index: LineIndex,
     diagnostics: Vec<analysis::Diagnostic>,
@@ -79,10 +88,15 @@ const RECENT: usize = 2;
 struct Recent(Vec<Arc<Full>>);
 
 impl Recent {
-    fn get(&self, uri: &lsp::Uri, version: i32, epoch: u64) -> Option<Arc<Full>> {
+    fn get(&self, uri: &lsp::Uri, version: i32, epoch: u64, tf_rev: u64) -> Option<Arc<Full>> {
         self.0
             .iter()
-            .find(|f| &f.uri == uri && f.version == version && f.epoch == epoch)
+            .find(|f| {
+                &f.uri == uri
+                    && f.version == version
+                    && f.epoch == epoch
+                    && f.tf_rev.is_none_or(|r| r == tf_rev)
+            })
             .cloned()
     }
 
@@ -165,6 +179,169 @@ struct State {
     /// an older epoch are not reused.
     epoch: u64,
     recent: Recent,
+    /// Bumped by every change to a Terraform module: an edit, opening or
+    /// closing of a Terraform document, a watched `.tf` file changing on
+    /// disk. Module analyses of an older revision are not reused.
+    tf_rev: u64,
+    /// The latest module analysis per module key (its folder), with the
+    /// `(epoch, tf_rev)` it belongs to; shared by the jobs of the module's
+    /// open documents.
+    modules: HashMap<PathBuf, (u64, u64, Arc<OnceLock<ModuleResult>>)>,
+}
+
+/// The analyses of every Terraform file of a module, by path.
+type ModuleResult = Vec<(PathBuf, analysis::Analysis)>;
+
+/// What a Terraform document's analysis needs besides its own text: the
+/// other open documents of its module (the editor's text wins over the
+/// disk) and the folder to read the rest from.
+struct ModuleJob {
+    /// This document's path in the module (a `.tf` name is made up for a
+    /// document without one).
+    path: PathBuf,
+    role: Role,
+    /// The folder whose other Terraform files belong to the module; `None`
+    /// for a document that is not a file (it is a module of its own).
+    dir: Option<PathBuf>,
+    /// Every open document of the module, this one included.
+    open: Vec<(PathBuf, Rope)>,
+    tf_rev: u64,
+    /// Shared by the jobs of one module revision: analysed once.
+    slot: Arc<OnceLock<ModuleResult>>,
+}
+
+/// The role of a document in a Terraform module, from its name, else its
+/// language id.
+fn tf_role(path: &Path, language_id: &str) -> Option<Role> {
+    Role::of(&path.to_string_lossy()).or(match language_id {
+        "terraform" | "hcl" => Some(Role::Hcl),
+        "terraform-vars" => Some(Role::Vars),
+        _ => None,
+    })
+}
+
+/// The folder of a Terraform document that is a file, keying its module.
+fn tf_dir(uri: &lsp::Uri, language_id: &str) -> Option<PathBuf> {
+    let path = uri.to_file_path()?.into_owned();
+    tf_role(&path, language_id)?;
+    path.parent().map(Path::to_path_buf)
+}
+
+impl State {
+    /// The open Terraform documents whose module is in `dir`.
+    fn module_members(&self, dir: &Path) -> Vec<lsp::Uri> {
+        self.docs
+            .iter()
+            .filter(|(u, o)| tf_dir(u, o.doc.language_id()).as_deref() == Some(dir))
+            .map(|(u, _)| u.clone())
+            .collect()
+    }
+
+    /// What the analysis of Terraform document `uri` needs (`None` for
+    /// other documents); `rope` replaces the document's own text (for its
+    /// last good version), and such a job is not shared.
+    fn module_job(&mut self, uri: &lsp::Uri, rope: Option<&Rope>) -> Option<ModuleJob> {
+        let open = self.docs.get(uri)?;
+        let raw = file_path(uri);
+        let role = tf_role(&raw, open.doc.language_id())?;
+        let path = if Role::of(&raw.to_string_lossy()).is_some() {
+            raw
+        } else {
+            let mut p = raw.into_os_string();
+            p.push(if role == Role::Vars {
+                ".auto.tfvars"
+            } else {
+                ".tf"
+            });
+            PathBuf::from(p)
+        };
+        let own = rope.unwrap_or(open.doc.rope()).clone();
+        let dir = tf_dir(uri, open.doc.language_id());
+        let open_docs = match &dir {
+            Some(d) => self
+                .module_members(d)
+                .into_iter()
+                .filter(|u| u != uri)
+                .filter_map(|u| {
+                    let o = self.docs.get(&u)?;
+                    Some((file_path(&u), o.doc.rope().clone()))
+                })
+                .chain(std::iter::once((path.clone(), own)))
+                .collect(),
+            None => vec![(path.clone(), own)],
+        };
+        let key = dir.clone().unwrap_or_else(|| PathBuf::from(uri.as_str()));
+        let slot = if rope.is_some() {
+            Arc::new(OnceLock::new())
+        } else {
+            let current = (self.epoch, self.tf_rev);
+            match self.modules.get(&key) {
+                Some((e, r, slot)) if (*e, *r) == current => slot.clone(),
+                _ => {
+                    let slot = Arc::new(OnceLock::new());
+                    self.modules
+                        .insert(key, (current.0, current.1, slot.clone()));
+                    slot
+                }
+            }
+        };
+        Some(ModuleJob {
+            path,
+            role,
+            dir,
+            open: open_docs,
+            tf_rev: self.tf_rev,
+            slot,
+        })
+    }
+}
+
+/// The files of a module: its open documents' text, and the other
+/// Terraform files of its folder from disk; sorted by path.
+fn module_files(m: &ModuleJob) -> Vec<(PathBuf, String)> {
+    let mut files: Vec<(PathBuf, String)> = m
+        .open
+        .iter()
+        .map(|(p, r)| (p.clone(), String::from(r)))
+        .collect();
+    if let Some(dir) = &m.dir {
+        let entries = std::fs::read_dir(dir).into_iter().flatten().flatten();
+        for e in entries {
+            let p = e.path();
+            if Role::of(&p.to_string_lossy()).is_none()
+                || files.iter().any(|(q, _)| q == &p)
+                || !p.is_file()
+            {
+                continue;
+            }
+            if let Ok(t) = std::fs::read_to_string(&p) {
+                files.push((p, t));
+            }
+        }
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// Analyse the module of `m` with `settings`.
+fn analyze_module_job(m: &ModuleJob, settings: &Settings) -> ModuleResult {
+    let files = module_files(m);
+    let names: Vec<String> = files
+        .iter()
+        .map(|(p, _)| p.to_string_lossy().into_owned())
+        .collect();
+    let pairs: Vec<(&str, &str)> = names
+        .iter()
+        .zip(&files)
+        .map(|(n, (_, t))| (n.as_str(), t.as_str()))
+        .collect();
+    analysis::analyze_module(&pairs, settings)
+        .into_iter()
+        .filter_map(|(p, a)| {
+            let i = names.iter().position(|n| n == p)?;
+            Some((files.get(i)?.0.clone(), a))
+        })
+        .collect()
 }
 
 struct Inner {
@@ -195,7 +372,11 @@ struct Job {
     language_id: String,
     base: Settings,
     max_file_size: usize,
+    module: Option<ModuleJob>,
 }
+
+/// The Terraform files watched for changes on disk.
+pub const TF_GLOBS: &[&str] = &["**/*.tf", "**/*.tf.json", "**/*.tfvars"];
 
 /// The code of the one diagnostic of a document too large to analyse.
 pub const FILE_TOO_LARGE: &str = "file-too-large";
@@ -232,6 +413,7 @@ fn analyze_job(job: Job, configs: &ConfigCache) -> Full {
     };
     // The one contiguous copy of the text, for the analysis and positions.
     let text = String::from(&job.rope);
+    let mut module_broken = false;
     let (kind, diagnostics) = if text.len() > job.max_file_size {
         let d = analysis::Diagnostic {
             code: FILE_TOO_LARGE.to_string(),
@@ -247,6 +429,19 @@ fn analyze_job(job: Job, configs: &ConfigCache) -> Full {
             fix: None,
         };
         (None, vec![d])
+    } else if let Some(m) = &job.module {
+        let result = m.slot.get_or_init(|| analyze_module_job(m, &settings));
+        let own = result.iter().find(|(p, _)| p == &m.path);
+        module_broken = result.iter().any(|(p, a)| {
+            p != &m.path
+                && a.diagnostics
+                    .iter()
+                    .any(|d| d.code == analysis::SYNTAX_ERROR)
+        });
+        (
+            None,
+            own.map(|(_, a)| a.diagnostics.clone()).unwrap_or_default(),
+        )
     } else {
         let name = path.to_string_lossy();
         let kind = FileKind::detect(&name, &text).or(match job.language_id.as_str() {
@@ -265,6 +460,9 @@ fn analyze_job(job: Job, configs: &ConfigCache) -> Full {
         version: job.version,
         epoch: job.epoch,
         kind,
+        tf: job.module.as_ref().map(|m| m.role),
+        tf_rev: job.module.as_ref().map(|m| m.tf_rev),
+        module_broken,
         index: LineIndex::new(&text),
         text,
         diagnostics,
@@ -296,12 +494,14 @@ impl Backend {
     /// What to analyse for `uri`; `None` when the document is closed or
     /// the work of `generation` has been superseded.
     fn job(&self, uri: &lsp::Uri, generation: Option<u64>) -> Option<Job> {
-        let st = self.state();
+        let mut st = self.state();
+        let module = st.module_job(uri, None);
         let open = st.docs.get(uri)?;
         if generation.is_some_and(|g| g != open.generation) {
             return None;
         }
         Some(Job {
+            module,
             uri: uri.clone(),
             version: open.doc.version(),
             epoch: st.epoch,
@@ -338,21 +538,25 @@ impl Backend {
     /// else taken from the recent analyses, else recomputed.
     async fn last_good(&self, uri: &lsp::Uri) -> Option<Arc<Full>> {
         let job = {
-            let st = self.state();
+            let mut st = self.state();
             let open = st.docs.get(uri)?;
             let good = open.last_good.as_ref()?;
             if let Some(full) = good.full.as_ref().filter(|f| f.epoch == st.epoch) {
                 return Some(full.clone());
             }
-            if let Some(full) = st.recent.get(uri, good.version, st.epoch) {
+            if let Some(full) = st.recent.get(uri, good.version, st.epoch, st.tf_rev) {
                 return Some(full);
             }
+            let (version, rope) = (good.version, good.rope.clone());
+            let language_id = open.doc.language_id().to_string();
+            let module = st.module_job(uri, Some(&rope));
             Job {
+                module,
                 uri: uri.clone(),
-                version: good.version,
+                version,
                 epoch: st.epoch,
-                rope: good.rope.clone(),
-                language_id: open.doc.language_id().to_string(),
+                rope,
+                language_id,
                 base: st.options.settings.clone(),
                 max_file_size: st.options.max_file_size,
             }
@@ -385,6 +589,27 @@ impl Backend {
         });
     }
 
+    /// Note that a file of the module of `uri` changed (when `uri` is a
+    /// Terraform document): the module's analyses are outdated. Returns the
+    /// other open documents of that module, which must be re-analysed.
+    fn module_changed(st: &mut State, uri: &lsp::Uri) -> Vec<lsp::Uri> {
+        let Some(open) = st.docs.get(uri) else {
+            return Vec::new();
+        };
+        if tf_role(&file_path(uri), open.doc.language_id()).is_none() {
+            return Vec::new();
+        }
+        st.tf_rev += 1;
+        match tf_dir(uri, open.doc.language_id()) {
+            Some(dir) => st
+                .module_members(&dir)
+                .into_iter()
+                .filter(|u| u != uri)
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
     /// Note that the work of `generation` has ended.
     fn settle(&self, uri: &lsp::Uri, generation: u64) {
         if let Some(open) = self.state().docs.get_mut(uri) {
@@ -408,6 +633,19 @@ impl Backend {
             return;
         };
         let parsed = !carry::has_syntax_error(&full.diagnostics);
+        if parsed && full.module_broken {
+            // Another file of the module is being edited into shape: keep
+            // what the client shows (computed on the module when it last
+            // parsed) rather than clearing it, once something was shown.
+            let shown = this
+                .state()
+                .docs
+                .get(uri)
+                .is_some_and(|o| o.last_good.is_some());
+            if shown {
+                return;
+            }
+        }
         if !parsed {
             if let Some(good) = this.last_good(uri).await {
                 full.diagnostics = carry::with_last_good(
@@ -482,7 +720,7 @@ impl Backend {
             let Some(open) = st.docs.get(uri) else {
                 return Ok(None);
             };
-            if let Some(full) = st.recent.get(uri, open.doc.version(), st.epoch) {
+            if let Some(full) = st.recent.get(uri, open.doc.version(), st.epoch, st.tf_rev) {
                 return Ok(Some(full));
             }
             drop(st);
@@ -642,6 +880,10 @@ fn hover_at(full: &Full, pos: lsp::Position, encoding: Encoding) -> Option<lsp::
             value,
         })
     };
+    let rule_markdown = |rule| match full.tf {
+        Some(_) => docs::rule_markdown_hcl(rule),
+        None => docs::rule_markdown_in(rule, format),
+    };
     // A finding first: its rule's documentation.
     let finding = full.diagnostics.iter().find_map(|d| {
         let on = d.span.contains(offset) || d.span.start == offset || d.span.end == offset;
@@ -651,12 +893,17 @@ fn hover_at(full: &Full, pos: lsp::Position, encoding: Encoding) -> Option<lsp::
     });
     if let Some((rule, span)) = finding {
         return Some(lsp::Hover {
-            contents: markdown(docs::rule_markdown_in(rule, format)),
+            contents: markdown(rule_markdown(rule)),
             range: Some(p.range(span)),
         });
     }
     // Else an S3 resource type or a property a rule looks at.
-    let g = hover::guidance(full.kind?, &full.text, offset)?;
+    let g = match full.tf {
+        Some(Role::Hcl) => hover::guidance_tf(&full.text, false, offset)?,
+        Some(Role::Json) => hover::guidance_tf(&full.text, true, offset)?,
+        Some(Role::Vars) => return None,
+        None => hover::guidance(full.kind?, &full.text, offset)?,
+    };
     Some(lsp::Hover {
         contents: markdown(g.markdown),
         range: Some(p.range(g.span)),
@@ -675,7 +922,13 @@ fn suppress_action(
     let Some(lsp::NumberOrString::String(code)) = &d.code else {
         return None;
     };
-    let edits = analysis::suppression_edits(full.kind?, &full.text, resource, code)?;
+    let edits = match full.tf {
+        // A comment above the resource header covers the whole block.
+        Some(Role::Hcl) => analysis::suppression_edits_tf(&full.text, resource, code)?,
+        // JSON has no comments; tfvars hold no resources.
+        Some(_) => return None,
+        None => analysis::suppression_edits(full.kind?, &full.text, resource, code)?,
+    };
     let pos = full.positions(encoding);
     let edits = edits
         .iter()
@@ -916,10 +1169,14 @@ impl LanguageServer for Backend {
         if !self.state().can_watch {
             return;
         }
+        // Config files, and the Terraform files of the modules of open
+        // documents (created, changed, deleted).
         let watchers = crate::config::FILE_NAMES
             .iter()
-            .map(|name| lsp::FileSystemWatcher {
-                glob_pattern: lsp::GlobPattern::String(format!("**/{name}")),
+            .map(|name| format!("**/{name}"))
+            .chain(TF_GLOBS.iter().map(|g| g.to_string()))
+            .map(|glob| lsp::FileSystemWatcher {
+                glob_pattern: lsp::GlobPattern::String(glob),
                 kind: None,
             })
             .collect();
@@ -937,7 +1194,7 @@ impl LanguageServer for Backend {
             .register_capability(vec![registration])
             .await
         {
-            eprintln!("bucketguard: cannot watch config files: {e}");
+            eprintln!("bucketguard: cannot watch config and Terraform files: {e}");
         }
     }
 
@@ -959,8 +1216,32 @@ impl LanguageServer for Backend {
         self.republish_all();
     }
 
-    async fn did_change_watched_files(&self, _: lsp::DidChangeWatchedFilesParams) {
-        self.republish_all();
+    async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
+        // A Terraform file created, changed or deleted on disk changes the
+        // modules of its folder; anything else may be a config file.
+        let mut dirs: HashSet<PathBuf> = HashSet::new();
+        let mut other = false;
+        for change in &params.changes {
+            let path = file_path(&change.uri);
+            match path.parent() {
+                Some(dir) if Role::of(&path.to_string_lossy()).is_some() => {
+                    dirs.insert(dir.to_path_buf());
+                }
+                _ => other = true,
+            }
+        }
+        if other {
+            self.republish_all();
+            return;
+        }
+        let affected: Vec<lsp::Uri> = {
+            let mut st = self.state();
+            st.tf_rev += 1;
+            dirs.iter().flat_map(|d| st.module_members(d)).collect()
+        };
+        for uri in affected {
+            self.schedule(uri, Duration::ZERO);
+        }
     }
 
     async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
@@ -968,7 +1249,7 @@ impl LanguageServer for Backend {
         let version = d.version;
         let opened = guarded("didOpen", || {
             let mut st = self.state();
-            st.docs.insert(
+            let previous = st.docs.insert(
                 d.uri.clone(),
                 Open {
                     doc: Document::new(&d.text, version, &d.language_id),
@@ -978,9 +1259,14 @@ impl LanguageServer for Backend {
                     last_change: Instant::now(),
                 },
             );
+            drop(previous);
+            Backend::module_changed(&mut st, &d.uri)
         });
-        if opened.is_ok() {
+        if let Ok(peers) = opened {
             self.schedule(d.uri, Duration::ZERO);
+            for peer in peers {
+                self.schedule(peer, Duration::ZERO);
+            }
         }
     }
 
@@ -1007,13 +1293,21 @@ impl LanguageServer for Backend {
             let Some(open) = st.docs.get_mut(&uri) else {
                 return Err("didChange for a document that is not open".to_string());
             };
-            open.doc
+            let delay = open
+                .doc
                 .apply_changes(version, &changes, encoding)
                 .map(|()| open.delay(now, debounce))
-                .map_err(|e| format!("didChange refused: {e}"))
+                .map_err(|e| format!("didChange refused: {e}"))?;
+            Ok((delay, Backend::module_changed(&mut st, &uri)))
         });
         match applied {
-            Ok(Ok(delay)) => self.schedule(uri, delay),
+            Ok(Ok((delay, peers))) => {
+                self.schedule(uri, delay);
+                // The module's other open files see the change too.
+                for peer in peers {
+                    self.schedule(peer, delay);
+                }
+            }
             Ok(Err(message)) => self.warn(message).await,
             Err(_) => {}
         }
@@ -1021,11 +1315,26 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        let _ = guarded("didClose", || {
+        let peers = guarded("didClose", || {
             let mut st = self.state();
+            // The file's text on disk replaces the editor's in its module.
+            let peers = Backend::module_changed(&mut st, &uri);
+            let dir = st
+                .docs
+                .get(&uri)
+                .and_then(|o| tf_dir(&uri, o.doc.language_id()));
             st.docs.remove(&uri);
             st.recent.forget(&uri);
-        });
+            if peers.is_empty() {
+                let key = dir.unwrap_or_else(|| PathBuf::from(uri.as_str()));
+                st.modules.remove(&key);
+            }
+            peers
+        })
+        .unwrap_or_default();
+        for peer in peers {
+            self.schedule(peer, Duration::ZERO);
+        }
         let index = LineIndex::new("");
         let pos = Positions {
             text: "",
