@@ -640,16 +640,10 @@ fn many_files_are_reported_in_sorted_order() {
 /// it (stdio is its only transport) and serves as without it.
 #[test]
 fn server_accepts_the_stdio_flag() {
-    use std::io::Write;
+    use std::io::{Read, Write};
     use std::process::Stdio;
+    use std::time::Duration;
     let frame = |body: &str| format!("Content-Length: {}\r\n\r\n{body}", body.len());
-    let input = [
-        frame(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#),
-        frame(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#),
-        frame(r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#),
-        frame(r#"{"jsonrpc":"2.0","method":"exit"}"#),
-    ]
-    .concat();
     let mut child = Command::new(env!("CARGO_BIN_EXE_bucketguard"))
         .args(["server", "--stdio"])
         .stdin(Stdio::piped())
@@ -657,14 +651,39 @@ fn server_accepts_the_stdio_flag() {
         .stderr(Stdio::null())
         .spawn()
         .expect("start the server");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write");
-    let out = child.wait_with_output().expect("wait");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "exit status {:?}", out.status);
-    assert!(stdout.contains("\"capabilities\""), "{stdout}");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            seen.extend_from_slice(&buf[..n]);
+            if tx.send(String::from_utf8_lossy(&seen).into_owned()).is_err() {
+                break;
+            }
+        }
+    });
+    let init = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#;
+    stdin.write_all(frame(init).as_bytes()).expect("write");
+    stdin.flush().expect("flush");
+    let mut answered = String::new();
+    while !answered.contains("\"capabilities\"") {
+        answered = rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("an answer to initialize within 10 s");
+    }
+    for body in [
+        r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
+        r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#,
+        r#"{"jsonrpc":"2.0","method":"exit"}"#,
+    ] {
+        stdin.write_all(frame(body).as_bytes()).expect("write");
+    }
+    drop(stdin);
+    let status = child.wait().expect("wait");
+    assert!(status.success(), "exit status {status:?}");
 }
