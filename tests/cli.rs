@@ -662,7 +662,10 @@ fn server_accepts_the_stdio_flag() {
                 break;
             }
             seen.extend_from_slice(&buf[..n]);
-            if tx.send(String::from_utf8_lossy(&seen).into_owned()).is_err() {
+            if tx
+                .send(String::from_utf8_lossy(&seen).into_owned())
+                .is_err()
+            {
                 break;
             }
         }

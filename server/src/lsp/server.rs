@@ -7,7 +7,7 @@ use super::document::{Change, Document};
 use super::options::{self, Options};
 use super::service::{ClientExtras, Guard, EDIT_KEY};
 use super::stdio::Output;
-use crate::analysis::{self, FileKind};
+use crate::analysis::{self, FileKind, Fixes};
 use crate::docs;
 use crate::fix::{Applicability, Edit};
 use crate::hover;
@@ -45,7 +45,8 @@ pub async fn serve(output: Output) {
 }
 
 /// A complete analysis of one version of a document: the text it was
-/// computed on, with its line index, and every diagnostic with its fix.
+/// computed on, with its line index, and every diagnostic with its fix
+/// (named only, or with its edits: see [`Full::fixes`]).
 /// Kept only for the few most recently analysed documents ([`Recent`]) and,
 /// for a document that does not parse, its last version that did: the
 /// open documents keep only their text.
@@ -64,6 +65,9 @@ struct Full {
     /// Another file of the module does not parse (so the core reports no
     /// findings in this one).
     module_broken: bool,
+    /// How far the fixes were prepared: a published analysis only names
+    /// them; code actions need one with edits.
+    fixes: Fixes,
     text: String,
     index: LineIndex,
     diagnostics: Vec<analysis::Diagnostic>,
@@ -373,6 +377,11 @@ struct Job {
     base: Settings,
     max_file_size: usize,
     module: Option<ModuleJob>,
+    /// Templates analysed for publishing only name their fixes (rendering
+    /// every edit is the largest cost after parsing); code actions ask
+    /// for edits. Terraform modules always render them: one module
+    /// analysis is shared by all of the module's open files.
+    fixes: Fixes,
 }
 
 /// The Terraform files watched for changes on disk.
@@ -450,7 +459,7 @@ fn analyze_job(job: Job, configs: &ConfigCache) -> Full {
             _ => None,
         });
         let diagnostics = match kind {
-            Some(k) => analysis::analyze_as(k, &text, &settings).diagnostics,
+            Some(k) => analysis::analyze_as_with(k, &text, &settings, job.fixes).diagnostics,
             None => Vec::new(),
         };
         (kind, diagnostics)
@@ -463,6 +472,11 @@ fn analyze_job(job: Job, configs: &ConfigCache) -> Full {
         tf: job.module.as_ref().map(|m| m.role),
         tf_rev: job.module.as_ref().map(|m| m.tf_rev),
         module_broken,
+        fixes: if job.module.is_some() {
+            Fixes::Edits
+        } else {
+            job.fixes
+        },
         index: LineIndex::new(&text),
         text,
         diagnostics,
@@ -509,6 +523,7 @@ impl Backend {
             language_id: open.doc.language_id().to_string(),
             base: st.options.settings.clone(),
             max_file_size: st.options.max_file_size,
+            fixes: Fixes::Edits,
         })
     }
 
@@ -559,6 +574,8 @@ impl Backend {
                 language_id,
                 base: st.options.settings.clone(),
                 max_file_size: st.options.max_file_size,
+                // Only its findings are carried over.
+                fixes: Fixes::Titles,
             }
         };
         let full = Arc::new(self.run(job).await.ok()?);
@@ -623,9 +640,10 @@ impl Backend {
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
         }
-        let Some(job) = this.job(uri, Some(generation)) else {
+        let Some(mut job) = this.job(uri, Some(generation)) else {
             return;
         };
+        job.fixes = Fixes::Titles;
         let started = std::time::Instant::now();
         let version = job.version;
         let rope = job.rope.clone();
@@ -712,15 +730,20 @@ impl Backend {
         .await;
     }
 
-    /// The complete analysis of the document's current version: a recent
-    /// one when current, else a fresh one (not published).
-    async fn current(&self, uri: &lsp::Uri) -> Result<Option<Arc<Full>>> {
+    /// The complete analysis of the document's current version, with the
+    /// fixes' edits when `edits`: a recent one when current, else a fresh
+    /// one (not published).
+    async fn current(&self, uri: &lsp::Uri, edits: bool) -> Result<Option<Arc<Full>>> {
         let job = {
             let st = self.state();
             let Some(open) = st.docs.get(uri) else {
                 return Ok(None);
             };
-            if let Some(full) = st.recent.get(uri, open.doc.version(), st.epoch, st.tf_rev) {
+            if let Some(full) = st
+                .recent
+                .get(uri, open.doc.version(), st.epoch, st.tf_rev)
+                .filter(|f| !edits || f.fixes == Fixes::Edits)
+            {
                 return Ok(Some(full));
             }
             drop(st);
@@ -1348,7 +1371,7 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
         let p = params.text_document_position_params;
-        let Some(full) = self.current(&p.text_document.uri).await? else {
+        let Some(full) = self.current(&p.text_document.uri, false).await? else {
             return Ok(None);
         };
         let encoding = self.encoding();
@@ -1369,7 +1392,7 @@ impl LanguageServer for Backend {
         if !quick && !fix_all {
             return Ok(Some(actions));
         }
-        let Some(full) = self.current(&uri).await? else {
+        let Some(full) = self.current(&uri, true).await? else {
             return Ok(None);
         };
         let encoding = self.encoding();
