@@ -22,6 +22,17 @@ fn main() {
     let text = testgen::cfn_yaml(250);
     // `PROFILE=1`: one analysis and nothing else, for
     // `valgrind --tool=callgrind --toggle-collect='bucketguard::analysis::analyze_as*'`.
+    // `PROFILE=tf`: the same for the generated 250-bucket Terraform module.
+    if std::env::var("PROFILE").as_deref() == Ok("tf") {
+        let files = testgen::tf_split(250);
+        let pairs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let a = analysis::analyze_module(&pairs, &settings::Settings::default());
+        println!("{} files", a.len());
+        return;
+    }
     if std::env::var_os("PROFILE").is_some() {
         let a = analysis::analyze("x.yaml", &text, &settings::Settings::default());
         println!("{} diagnostics", a.diagnostics.len());

@@ -27,6 +27,8 @@ use crate::syntax::{json, Document, Node};
 use crate::text::Span;
 use crate::tf::{Module, Role};
 use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::collections::HashMap;
 
 use super::cfn::{
     KMS_KEY_PLACEHOLDER, LOG_BUCKET_PLACEHOLDER, ORIGIN_PLACEHOLDER, VPC_PLACEHOLDER,
@@ -109,6 +111,11 @@ pub struct Renderer<'a> {
     json: Vec<Option<Document>>,
     split: bool,
     broken: bool,
+    /// The module's `resource` blocks by (type, name); more than one block
+    /// under a key means a duplicate, which no fix touches.
+    resources: HashMap<(&'a str, &'a str), Vec<&'a Block>>,
+    /// Each HCL file's layout, detected on first use.
+    styles: Vec<OnceCell<Style>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -122,12 +129,25 @@ impl<'a> Renderer<'a> {
             .collect();
         let broken = module.files.iter().any(|f| !f.file.errors.is_empty())
             || texts.len() != module.files.len();
+        let mut resources: HashMap<(&'a str, &'a str), Vec<&'a Block>> = HashMap::new();
+        for f in &module.files {
+            for b in &f.file.body.blocks {
+                if let ([ty, name], "resource") = (b.labels.as_slice(), b.ident.as_str()) {
+                    resources
+                        .entry((ty.0.as_str(), name.0.as_str()))
+                        .or_default()
+                        .push(b);
+                }
+            }
+        }
         Renderer {
             split: split_style(module),
+            styles: module.files.iter().map(|_| OnceCell::new()).collect(),
             module,
             texts,
             json,
             broken,
+            resources,
         }
     }
 
@@ -156,7 +176,10 @@ impl<'a> Renderer<'a> {
             }
         }
         let edits = match f.role {
-            Role::Hcl => hcl_render(text, f.base, &ops)?,
+            Role::Hcl => {
+                let st = self.styles.get(file)?.get_or_init(|| Style::detect(text));
+                hcl_render(text, f.base, &ops, st)?
+            }
             Role::Json => {
                 let doc = self.json.get(file)?.as_ref()?;
                 json_render(text, doc, f.base, &ops)?
@@ -229,33 +252,14 @@ impl<'a> Renderer<'a> {
     /// `resource "TYPE" "NAME"` for id `TYPE.NAME`.
     fn resource(&self, id: &str) -> Option<&'a Block> {
         let (ty, name) = id.split_once('.')?;
-        let mut found = None;
-        for f in &self.module.files {
-            for b in &f.file.body.blocks {
-                if b.ident == "resource"
-                    && b.labels.len() == 2
-                    && b.labels[0].0 == ty
-                    && b.labels[1].0 == name
-                {
-                    if found.is_some() {
-                        return None;
-                    }
-                    found = Some(b);
-                }
-            }
+        match self.resources.get(&(ty, name))?.as_slice() {
+            [b] => Some(*b),
+            _ => None,
         }
-        found
     }
 
     fn resource_exists(&self, ty: &str, name: &str) -> bool {
-        self.module.files.iter().any(|f| {
-            f.file.body.blocks.iter().any(|b| {
-                b.ident == "resource"
-                    && b.labels.len() == 2
-                    && b.labels[0].0 == ty
-                    && b.labels[1].0 == name
-            })
-        })
+        self.resources.contains_key(&(ty, name))
     }
 
     /// The bucket block of `id`, fit to be referenced by a new resource.
@@ -916,24 +920,23 @@ impl Style {
     }
 }
 
-fn hcl_render(text: &str, base: usize, ops: &[TOp<'_>]) -> Option<Vec<Edit>> {
-    let st = Style::detect(text);
+fn hcl_render(text: &str, base: usize, ops: &[TOp<'_>], st: &Style) -> Option<Vec<Edit>> {
     let local = |s: Span| Span::new(s.start - base, s.end - base);
     let mut edits = Vec::new();
     for op in ops {
         match op {
             TOp::Replace { expr, val } => {
                 let mut out = Out::new();
-                write_val(&mut out, val, "", &st);
+                write_val(&mut out, val, "", st);
                 edits.push(out.into_edit(local(expr.span)));
             }
-            TOp::Set { block, items } => hcl_set(text, base, block, items, &st, &mut edits)?,
+            TOp::Set { block, items } => hcl_set(text, base, block, items, st, &mut edits)?,
             TOp::Append { block, item } => hcl_insert(
                 text,
                 base,
                 block,
                 std::slice::from_ref(item),
-                &st,
+                st,
                 &mut edits,
             )?,
             TOp::NewResource {
@@ -954,7 +957,7 @@ fn hcl_render(text: &str, base: usize, ops: &[TOp<'_>]) -> Option<Vec<Edit>> {
                 out.lit(&format!("resource \"{ty}\" \"{name}\" {{"));
                 out.lit(st.nl);
                 let inner = format!("{indent}{}", st.step);
-                write_items(&mut out, items, &inner, &st, 0);
+                write_items(&mut out, items, &inner, st, 0);
                 out.lit(indent);
                 out.lit("}");
                 edits.push(out.into_edit(Span::new(at, at)));
