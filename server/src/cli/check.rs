@@ -67,6 +67,8 @@ struct Candidate {
     /// Named on the command line (not found by a walk).
     explicit: bool,
     settings: Settings,
+    /// The config's `max-file-size`, or the default.
+    max_file_size: u64,
 }
 
 /// What happened to one file.
@@ -120,6 +122,10 @@ pub fn run(opts: Options) -> Result<u8> {
         match configs.for_file(&path) {
             Ok(c) => candidates.push(Candidate {
                 settings: overrides(c.as_deref()),
+                max_file_size: c
+                    .as_deref()
+                    .and_then(|c| c.config.max_file_size)
+                    .unwrap_or(config::DEFAULT_MAX_FILE_SIZE),
                 path,
                 explicit,
             }),
@@ -232,6 +238,9 @@ fn walk(root: &Path, configs: &Arc<Configs>, out: &mut BTreeMap<PathBuf, (PathBu
     let filter_configs = configs.clone();
     let walker = ignore::WalkBuilder::new(root)
         .require_git(false)
+        // Never follow a symlink: it may lead out of the folder (or loop).
+        // A symlinked file is reported as a symlink and skipped below.
+        .follow_links(false)
         .filter_entry(move |entry| {
             if entry.depth() == 0 {
                 return true;
@@ -263,9 +272,39 @@ fn walk(root: &Path, configs: &Arc<Configs>, out: &mut BTreeMap<PathBuf, (PathBu
     }
 }
 
+/// Read at most `max` bytes of `path`: `Ok(None)` when the file is larger
+/// (checked before reading, and again while reading, for a file that grows).
+pub(crate) fn read_limited(path: &Path, max: u64) -> std::io::Result<Option<(Vec<u8>, u64)>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    if len > max {
+        return Ok(None);
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Ok(None);
+    }
+    Ok(Some((bytes, len)))
+}
+
 fn check_file(c: &Candidate, cwd: &Path, fix: bool) -> Outcome {
-    let bytes = match std::fs::read(&c.path) {
-        Ok(b) => b,
+    let bytes = match read_limited(&c.path, c.max_file_size) {
+        Ok(Some((b, _))) => b,
+        Ok(None) => {
+            let size = std::fs::metadata(&c.path).map(|m| m.len()).unwrap_or(0);
+            let msg = format!(
+                "{}: not checked: {size} bytes, more than `max-file-size` ({})",
+                c.path.display(),
+                c.max_file_size
+            );
+            return if c.explicit {
+                Outcome::Failed(msg)
+            } else {
+                Outcome::Skipped(msg)
+            };
+        }
         Err(e) => return Outcome::Failed(format!("cannot read {}: {e}", c.path.display())),
     };
     let text = match String::from_utf8(bytes) {
@@ -281,7 +320,8 @@ fn check_file(c: &Candidate, cwd: &Path, fix: bool) -> Outcome {
     let terraform = bucketguard_tf_role(&name);
     let (text, analysis, fixed, notes) = if terraform {
         // A Terraform file is analysed with its module (no HCL fixes yet).
-        let a = super::terraform::analyze_in_module(&c.path, &text, &c.settings);
+        let a =
+            super::terraform::analyze_in_module(&c.path, &text, &c.settings, c.max_file_size);
         (text, a, 0, Vec::new())
     } else if fix {
         let r = fix_until_stable(&name, text, &c.settings);
