@@ -320,8 +320,7 @@ fn check_file(c: &Candidate, cwd: &Path, fix: bool) -> Outcome {
     let terraform = bucketguard_tf_role(&name);
     let (text, analysis, fixed, notes) = if terraform {
         // A Terraform file is analysed with its module (no HCL fixes yet).
-        let a =
-            super::terraform::analyze_in_module(&c.path, &text, &c.settings, c.max_file_size);
+        let a = super::terraform::analyze_in_module(&c.path, &text, &c.settings, c.max_file_size);
         (text, a, 0, Vec::new())
     } else if fix {
         let r = fix_until_stable(&name, text, &c.settings);

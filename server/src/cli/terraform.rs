@@ -53,12 +53,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 }
 
 /// Analyse `path` (holding `text`) as part of its folder's module.
-pub fn analyze_in_module(
-    path: &Path,
-    text: &str,
-    settings: &Settings,
-    max_size: u64,
-) -> Analysis {
+pub fn analyze_in_module(path: &Path, text: &str, settings: &Settings, max_size: u64) -> Analysis {
     let abs = crate::project::absolute(path);
     let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
     let slot = match cache().lock() {
