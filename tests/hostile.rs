@@ -338,3 +338,297 @@ fn odd_bytes_line_ends_and_broken_tokens() {
         }
     }
 }
+
+/// `bucketguard check` on a folder of hostile files: every other file is
+/// still reported, each hostile one gets a clear message, nothing outside
+/// the folder is read through a symlink, and the run ends in bounded time.
+#[cfg(unix)]
+#[test]
+fn check_on_a_hostile_folder_reports_the_rest_and_never_leaves_it() {
+    use std::os::unix::fs::{symlink, PermissionsExt};
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("scan");
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::create_dir_all(outside.join("mod")).expect("mkdir");
+    let write = |p: &Path, b: &[u8]| std::fs::write(p, b).expect("write");
+    let bucket = |name: &str| format!("{CFN}  {name}:\n    Type: AWS::S3::Bucket\n");
+    write(&dir.join("good.yaml"), bucket("Good").as_bytes());
+    write(
+        &dir.join("crlf.yaml"),
+        bucket("Crlf").replace('\n', "\r\n").as_bytes(),
+    );
+    write(&dir.join("bom.json"), format!("\u{feff}{{\"AWSTemplateFormatVersion\": \"x\", \"Resources\": {{\"Bom\": {{\"Type\": \"AWS::S3::Bucket\"}}}}}}").as_bytes());
+    write(
+        &dir.join("deep.json"),
+        format!(
+            "{{\"AWSTemplateFormatVersion\":\"x\",\"Resources\":{}{}}}",
+            "[".repeat(DEEP),
+            "]".repeat(DEEP)
+        )
+        .as_bytes(),
+    );
+    write(
+        &dir.join("deep.yaml"),
+        format!("{CFN}  B: {}\n", "{a: ".repeat(DEEP)).as_bytes(),
+    );
+    write(
+        &dir.join("deep.tf"),
+        format!("{TF}{}{}\n}}\n", "[".repeat(DEEP), "]".repeat(DEEP)).as_bytes(),
+    );
+    let mut binary = b"AWSTemplateFormatVersion: x\n".to_vec();
+    binary.extend(garbage(7, 1 << 16));
+    write(&dir.join("binary.yaml"), &binary);
+    write(&dir.join("nul.yaml"), format!("{CFN}\0\0").as_bytes());
+    // 24 MB: stopped by `max-file-size` before it is read.
+    let mut big = bucket("Big").into_bytes();
+    big.resize(24 << 20, b'#');
+    write(&dir.join("big.yaml"), &big);
+    // Symlinks: out of the folder (file, folder, Terraform module file) and a loop.
+    write(&outside.join("secret.yaml"), bucket("Outside").as_bytes());
+    write(
+        &outside.join("mod").join("x.yaml"),
+        bucket("OutsideDir").as_bytes(),
+    );
+    write(
+        &outside.join("ext.tf"),
+        b"resource \"aws_s3_bucket\" \"outside\" {}\n",
+    );
+    symlink(outside.join("secret.yaml"), dir.join("link.yaml")).expect("symlink");
+    symlink(outside.join("mod"), dir.join("linkdir")).expect("symlink");
+    symlink(&dir, dir.join("loop")).expect("symlink");
+    std::fs::create_dir_all(dir.join("tf")).expect("mkdir");
+    write(
+        &dir.join("tf").join("main.tf"),
+        b"resource \"aws_s3_bucket\" \"inside\" {}\n",
+    );
+    symlink(outside.join("ext.tf"), dir.join("tf").join("ext.tf")).expect("symlink");
+    // Unreadable (does not stop root).
+    let locked = dir.join("locked.yaml");
+    write(&locked, bucket("Locked").as_bytes());
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    let root_reads_anyway = std::fs::read(&locked).is_ok();
+
+    let started = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_bucketguard"))
+        .args(["check", "--format", "json"])
+        .arg(&dir)
+        .output()
+        .expect("run check");
+    let elapsed = started.elapsed();
+    let _ = std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o644));
+    assert!(elapsed < Duration::from_secs(30), "{elapsed:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    let diags = report["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let of = |file: &str| -> Vec<Value> {
+        diags
+            .iter()
+            .filter(|d| d["path"].as_str().is_some_and(|p| p.ends_with(file)))
+            .cloned()
+            .collect()
+    };
+    let resources: Vec<&str> = diags
+        .iter()
+        .filter_map(|d| d["resource"].as_str())
+        .collect();
+    // The rest of the run is intact.
+    for (file, res) in [
+        ("good.yaml", "Good"),
+        ("crlf.yaml", "Crlf"),
+        ("bom.json", "Bom"),
+    ] {
+        assert!(
+            of(file).iter().any(|d| d["resource"] == res),
+            "{file}: {stderr}"
+        );
+    }
+    assert!(
+        resources.iter().any(|r| r.contains("inside")),
+        "{resources:?}"
+    );
+    // Deep nesting: one syntax error each.
+    for file in ["deep.json", "deep.yaml", "deep.tf"] {
+        let d = of(file);
+        assert_eq!(d.len(), 1, "{file}: {d:?}");
+        assert_eq!(d[0]["code"], SYNTAX_ERROR);
+    }
+    // Never followed out of the folder, never looped.
+    for r in ["Outside", "OutsideDir", "aws_s3_bucket.outside"] {
+        assert!(!resources.contains(&r), "{r} read through a symlink");
+    }
+    assert!(!diags
+        .iter()
+        .any(|d| d["path"].as_str().is_some_and(|p| p.contains("loop"))));
+    // Clear messages for what was not checked.
+    assert!(
+        stderr.contains("big.yaml: not checked") && stderr.contains("max-file-size"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("binary.yaml: not valid UTF-8"), "{stderr}");
+    if root_reads_anyway {
+        eprintln!(
+            "running as root: chmod 000 does not stop reads, the unreadable case is not exercised"
+        );
+        assert!(of("locked.yaml").iter().any(|d| d["resource"] == "Locked"));
+    } else {
+        assert!(
+            stderr.contains("cannot read") && stderr.contains("locked.yaml"),
+            "{stderr}"
+        );
+        assert_eq!(out.status.code(), Some(2), "an unreadable file is an error");
+    }
+
+    // `max-file-size` is configurable: a small limit skips the small files too.
+    write(&dir.join("bucketguard.toml"), b"max-file-size = 64\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_bucketguard"))
+        .args(["check", "--format", "json"])
+        .arg(dir.join("good.yaml"))
+        .output()
+        .expect("run check");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("good.yaml: not checked") && stderr.contains("(64)"),
+        "{stderr}"
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a named file that is skipped is an error"
+    );
+}
+
+/// `bucketguard server` over stdio: hostile documents each get their
+/// diagnostics (a nesting error, the alias budget, `file-too-large`)
+/// within the wait, and a normal document opened after them is still
+/// analysed.
+#[test]
+fn server_survives_hostile_documents_and_goes_on() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bucketguard"))
+        .arg("server")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start server");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel::<Value>();
+    std::thread::spawn(move || {
+        let mut r = BufReader::new(stdout);
+        loop {
+            let mut len = 0;
+            loop {
+                let mut line = String::new();
+                if r.read_line(&mut line).unwrap_or(0) == 0 {
+                    return;
+                }
+                let line = line.trim_end();
+                if line.is_empty() {
+                    break;
+                }
+                if let Some(v) = line.strip_prefix("Content-Length:") {
+                    len = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut buf = vec![0; len];
+            if r.read_exact(&mut buf).is_err() {
+                return;
+            }
+            if let Ok(v) = serde_json::from_slice(&buf) {
+                if tx.send(v).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    let mut send = |msg: Value| {
+        let body = msg.to_string();
+        write!(stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).expect("write");
+        stdin.flush().expect("flush");
+    };
+    send(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": {"processId": null, "rootUri": null, "capabilities": {}}}));
+    send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    let mut bomb = format!("{CFN}  B:\n    Type: AWS::S3::Bucket\nMetadata:\n  l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..15 {
+        bomb.push_str(&format!(
+            "  l{i}: &l{i} [{}]\n",
+            vec![format!("*l{}", i - 1); 10].join(", ")
+        ));
+    }
+    let mut huge = format!("{CFN}  B:\n    Type: AWS::S3::Bucket\n");
+    huge.push_str(&"#".repeat(5 << 20));
+    let docs: Vec<(&str, String, &str)> = vec![
+        (
+            "deep.yaml",
+            format!("{CFN}  B: {}{}\n", "[".repeat(DEEP), "]".repeat(DEEP)),
+            "nesting",
+        ),
+        (
+            "deep.json",
+            format!(
+                "{{\"AWSTemplateFormatVersion\":\"x\",\"Resources\":{}1{}}}",
+                "{\"a\":".repeat(DEEP),
+                "}".repeat(DEEP)
+            ),
+            "nesting",
+        ),
+        ("bomb.yaml", bomb, "alias"),
+        ("huge.yaml", huge, "maxFileSize"),
+        (
+            "garbage.yaml",
+            format!("{CFN}{}\0", String::from_utf8_lossy(&garbage(3, 1 << 14))),
+            "",
+        ),
+        (
+            "good.yaml",
+            format!("{CFN}  Good:\n    Type: AWS::S3::Bucket\n"),
+            "Good",
+        ),
+    ];
+    for (name, text, _) in &docs {
+        send(
+            json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": format!("file:///tmp/bucketguard-hostile/{name}"), "languageId": "yaml", "version": 1, "text": text}}}),
+        );
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut published: std::collections::HashMap<String, Vec<Value>> = Default::default();
+    while published.len() < docs.len() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let msg = rx
+            .recv_timeout(left)
+            .unwrap_or_else(|_| panic!("timed out; got {:?}", published.keys()));
+        if msg["method"] == "textDocument/publishDiagnostics" {
+            let uri = msg["params"]["uri"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            published.insert(
+                uri,
+                msg["params"]["diagnostics"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default(),
+            );
+        }
+    }
+    for (name, _, needle) in &docs {
+        let d = &published[&format!("file:///tmp/bucketguard-hostile/{name}")];
+        let all = serde_json::to_string(d).unwrap_or_default();
+        assert!(all.contains(needle), "{name}: {all}");
+    }
+    send(json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null}));
+    send(json!({"jsonrpc": "2.0", "method": "exit", "params": null}));
+    let stop = Instant::now() + Duration::from_secs(10);
+    while child.try_wait().ok().flatten().is_none() && Instant::now() < stop {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+}
