@@ -505,7 +505,8 @@ fn check_on_a_hostile_folder_reports_the_rest_and_never_leaves_it() {
     );
 }
 
-/// `bucketguard server` over stdio: hostile documents each get their
+/// `bucketguard server` over stdio: garbage bytes on the wire are skipped,
+/// hostile documents each get their
 /// diagnostics (a nesting error, the alias budget, `file-too-large`)
 /// within the wait, and a normal document opened after them is still
 /// analysed.
@@ -551,6 +552,11 @@ fn server_survives_hostile_documents_and_goes_on() {
             }
         }
     });
+    // Binary garbage and an endless header line first: skipped, not fatal.
+    let mut junk = garbage(9, 1 << 16);
+    junk.extend(std::iter::repeat_n(b'h', 1 << 20));
+    junk.extend_from_slice(b"\r\n\r\n");
+    stdin.write_all(&junk).expect("write junk");
     let mut send = |msg: Value| {
         let body = msg.to_string();
         write!(stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).expect("write");
