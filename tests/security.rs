@@ -1,6 +1,6 @@
 //! The security posture of `docs/security.md`, where a test can hold it:
 //! product code spawns no process and opens no socket, only `check --fix`
-//! writes files, and the language server touches no file but config files.
+//! writes files, and every file read goes through `project`.
 //! (That symlinks out of a scanned folder are not followed is tested in
 //! `hostile.rs`.)
 
@@ -139,16 +139,34 @@ fn only_check_writes_files() {
     assert!(check.contains("std::fs::write(&c.path, &r.text)"));
 }
 
-/// The language server reads no file itself (its documents come from the
-/// client; config files are found by `project`, which only reads) and
-/// writes none: its edits go to the client.
+/// File reads go through `project` (config files; `read_limited`, which
+/// bounds the size; `regular_files_in`, which never follows a symlink):
+/// the language server and the CLI read no file otherwise, and the server
+/// writes none (its edits go to the client).
 #[test]
-fn the_server_module_does_no_file_io() {
+fn file_reads_go_through_project() {
+    let reads = [
+        "fs::read(",
+        "fs::read_to_string",
+        "File::open",
+        "fs::read_dir",
+        "read_link",
+        "canonicalize",
+    ];
+    let mut bad = offenders(&reads, &["project.rs"]);
+    // `check` asks `is_file` of paths named on the command line (the user's
+    // choice, followed) and of walk entries (which are never symlinks).
+    bad.extend(offenders(&[".is_file()"], &["project.rs", "cli/check.rs"]));
+    assert!(
+        bad.is_empty(),
+        "file reads outside `project`:\n{}",
+        bad.join("\n")
+    );
     for (rel, code) in product_sources() {
         if rel.starts_with("lsp/") {
             assert!(
                 !code.contains("std::fs") && !code.contains("fs::"),
-                "{rel} uses the file system"
+                "{rel} uses the file system directly"
             );
         }
     }
@@ -158,4 +176,5 @@ fn the_server_module_does_no_file_io() {
         .map(|(_, c)| c)
         .unwrap_or_default();
     assert!(!project.contains("fs::write") && !project.contains("File::create"));
+    assert!(project.contains(".filter(|e| e.file_type().is_ok_and(|t| t.is_file()))"));
 }

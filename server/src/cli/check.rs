@@ -272,26 +272,9 @@ fn walk(root: &Path, configs: &Arc<Configs>, out: &mut BTreeMap<PathBuf, (PathBu
     }
 }
 
-/// Read at most `max` bytes of `path`: `Ok(None)` when the file is larger
-/// (checked before reading, and again while reading, for a file that grows).
-pub(crate) fn read_limited(path: &Path, max: u64) -> std::io::Result<Option<(Vec<u8>, u64)>> {
-    use std::io::Read;
-    let file = std::fs::File::open(path)?;
-    let len = file.metadata()?.len();
-    if len > max {
-        return Ok(None);
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-    file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > max {
-        return Ok(None);
-    }
-    Ok(Some((bytes, len)))
-}
-
 fn check_file(c: &Candidate, cwd: &Path, fix: bool) -> Outcome {
-    let bytes = match read_limited(&c.path, c.max_file_size) {
-        Ok(Some((b, _))) => b,
+    let bytes = match project::read_limited(&c.path, c.max_file_size) {
+        Ok(Some(b)) => b,
         Ok(None) => {
             let size = std::fs::metadata(&c.path).map(|m| m.len()).unwrap_or(0);
             let msg = format!(

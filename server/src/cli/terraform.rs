@@ -7,7 +7,6 @@ use crate::analysis::{self, Analysis};
 use crate::settings::Settings;
 use crate::tf::Role;
 use std::collections::HashMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -23,22 +22,12 @@ fn cache() -> &'static Mutex<HashMap<PathBuf, Arc<OnceLock<ModuleResult>>>> {
 /// out of the folder being checked), and files over `max_size` are left out.
 fn module_files(dir: &Path, path: &Path, text: &str, max_size: u64) -> Vec<(PathBuf, String)> {
     let mut out: Vec<(PathBuf, String)> = Vec::new();
-    if let Ok(rd) = fs::read_dir(dir) {
-        for e in rd.flatten() {
-            let p = e.path();
-            // `DirEntry::file_type` does not follow symlinks.
-            let regular = e.file_type().is_ok_and(|t| t.is_file());
-            if !regular || Role::of(&p.to_string_lossy()).is_none() {
-                continue;
-            }
-            if same_file(&p, path) {
-                continue;
-            }
-            if let Ok(Some((bytes, _))) = super::check::read_limited(&p, max_size) {
-                if let Ok(t) = String::from_utf8(bytes) {
-                    out.push((p, t));
-                }
-            }
+    for p in crate::project::regular_files_in(dir) {
+        if Role::of(&p.to_string_lossy()).is_none() || same_file(&p, path) {
+            continue;
+        }
+        if let Some(t) = crate::project::read_text_limited(&p, max_size) {
+            out.push((p, t));
         }
     }
     out.push((path.to_path_buf(), text.to_string()));
