@@ -6,6 +6,7 @@
 //! select = ["S3-1", "S3-401"]     # rule selectors; default: all rules
 //! ignore = ["versioning-disabled"]
 //! exclude = ["cdk.out", "build/**", "*.generated.yaml"]
+//! max-file-size = 4194304        # bytes; larger files are skipped (`check`)
 //!
 //! [severity]
 //! S3-4 = "info"
@@ -28,7 +29,12 @@ use toml::Spanned;
 /// Config file names, in order of preference within one folder.
 pub const FILE_NAMES: [&str; 2] = ["bucketguard.toml", ".bucketguard.toml"];
 
-const KEYS: &str = "`select`, `ignore`, `exclude`, `severity`";
+const KEYS: &str = "`select`, `ignore`, `exclude`, `severity`, `max-file-size`";
+
+/// Files larger than this many bytes are not read by `check` unless the
+/// config's `max-file-size` says otherwise (the language server has the
+/// same default in its `maxFileSize` option).
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
 
 /// A config file that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -58,6 +64,8 @@ pub struct Config {
     /// The `exclude` globs as written, relative to the config's folder.
     pub exclude: Vec<String>,
     exclude_set: GlobSet,
+    /// `max-file-size`: the largest file `check` reads, in bytes.
+    pub max_file_size: Option<u64>,
 }
 
 impl Config {
@@ -127,6 +135,22 @@ pub fn parse(file: &str, text: &str) -> Result<Config, ConfigError> {
                     .build()
                     .map_err(|e| invalid(name, value.span(), format!("invalid glob: {e}")))?;
                 config.exclude = globs.into_iter().map(|g| g.into_inner()).collect();
+            }
+            "max-file-size" => {
+                let n = match value.get_ref() {
+                    DeValue::Integer(i) => u64::from_str_radix(i.as_str(), i.radix()).ok(),
+                    _ => None,
+                };
+                match n {
+                    Some(n) if n > 0 => config.max_file_size = Some(n),
+                    _ => {
+                        return Err(invalid(
+                            name,
+                            value.span(),
+                            "expected a positive number of bytes".into(),
+                        ))
+                    }
+                }
             }
             "severity" => {
                 let DeValue::Table(table) = value.get_ref() else {

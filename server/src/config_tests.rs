@@ -56,7 +56,19 @@ fn errors_name_key_and_line() {
     );
     assert_eq!(
         err("exclude = [\"a\"]\nselects = []\n"),
-        "bucketguard.toml:2: `selects`: unknown key; expected one of `select`, `ignore`, `exclude`, `severity`"
+        "bucketguard.toml:2: `selects`: unknown key; expected one of `select`, `ignore`, `exclude`, `severity`, `max-file-size`"
+    );
+    assert_eq!(
+        err("max-file-size = 0\n"),
+        "bucketguard.toml:1: `max-file-size`: expected a positive number of bytes"
+    );
+    assert_eq!(
+        err("max-file-size = \"4MB\"\n"),
+        "bucketguard.toml:1: `max-file-size`: expected a positive number of bytes"
+    );
+    assert_eq!(
+        parse("x.toml", "max-file-size = 0x100\n").map(|c| c.max_file_size),
+        Ok(Some(256))
     );
     assert_eq!(
         err("exclude = [\"a[\"]\n"),

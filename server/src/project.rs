@@ -42,6 +42,45 @@ impl LoadedConfig {
     }
 }
 
+/// Read at most `max` bytes of `path`: `Ok(None)` when the file is larger
+/// (checked before reading, and again while reading, for a file that grows).
+/// Every read of a file to analyse goes through here.
+pub fn read_limited(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    if len > max {
+        return Ok(None);
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Ok(None);
+    }
+    Ok(Some(bytes))
+}
+
+/// The regular files directly in `dir`, unsorted. Symlinks are left out,
+/// never followed: they may point out of the folder being checked.
+pub fn regular_files_in(dir: &Path) -> Vec<PathBuf> {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    rd.flatten()
+        // `DirEntry::file_type` does not follow symlinks.
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.path())
+        .collect()
+}
+
+/// A UTF-8 file of at most `max` bytes, or `None`.
+pub fn read_text_limited(path: &Path, max: u64) -> Option<String> {
+    read_limited(path, max)
+        .ok()
+        .flatten()
+        .and_then(|b| String::from_utf8(b).ok())
+}
+
 /// Read and parse one config file.
 pub fn load(path: &Path) -> Result<LoadedConfig, ProjectError> {
     let text = std::fs::read_to_string(path).map_err(|e| ProjectError::Io {

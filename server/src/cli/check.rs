@@ -67,6 +67,8 @@ struct Candidate {
     /// Named on the command line (not found by a walk).
     explicit: bool,
     settings: Settings,
+    /// The config's `max-file-size`, or the default.
+    max_file_size: u64,
 }
 
 /// What happened to one file.
@@ -120,6 +122,10 @@ pub fn run(opts: Options) -> Result<u8> {
         match configs.for_file(&path) {
             Ok(c) => candidates.push(Candidate {
                 settings: overrides(c.as_deref()),
+                max_file_size: c
+                    .as_deref()
+                    .and_then(|c| c.config.max_file_size)
+                    .unwrap_or(config::DEFAULT_MAX_FILE_SIZE),
                 path,
                 explicit,
             }),
@@ -232,6 +238,9 @@ fn walk(root: &Path, configs: &Arc<Configs>, out: &mut BTreeMap<PathBuf, (PathBu
     let filter_configs = configs.clone();
     let walker = ignore::WalkBuilder::new(root)
         .require_git(false)
+        // Never follow a symlink: it may lead out of the folder (or loop).
+        // A symlinked file is reported as a symlink and skipped below.
+        .follow_links(false)
         .filter_entry(move |entry| {
             if entry.depth() == 0 {
                 return true;
@@ -264,8 +273,21 @@ fn walk(root: &Path, configs: &Arc<Configs>, out: &mut BTreeMap<PathBuf, (PathBu
 }
 
 fn check_file(c: &Candidate, cwd: &Path, fix: bool) -> Outcome {
-    let bytes = match std::fs::read(&c.path) {
-        Ok(b) => b,
+    let bytes = match project::read_limited(&c.path, c.max_file_size) {
+        Ok(Some(b)) => b,
+        Ok(None) => {
+            let size = std::fs::metadata(&c.path).map(|m| m.len()).unwrap_or(0);
+            let msg = format!(
+                "{}: not checked: {size} bytes, more than `max-file-size` ({})",
+                c.path.display(),
+                c.max_file_size
+            );
+            return if c.explicit {
+                Outcome::Failed(msg)
+            } else {
+                Outcome::Skipped(msg)
+            };
+        }
         Err(e) => return Outcome::Failed(format!("cannot read {}: {e}", c.path.display())),
     };
     let text = match String::from_utf8(bytes) {
@@ -281,7 +303,7 @@ fn check_file(c: &Candidate, cwd: &Path, fix: bool) -> Outcome {
     let terraform = bucketguard_tf_role(&name);
     let (text, analysis, fixed, notes) = if terraform {
         // A Terraform file is analysed with its module (no HCL fixes yet).
-        let a = super::terraform::analyze_in_module(&c.path, &text, &c.settings);
+        let a = super::terraform::analyze_in_module(&c.path, &text, &c.settings, c.max_file_size);
         (text, a, 0, Vec::new())
     } else if fix {
         let r = fix_until_stable(&name, text, &c.settings);

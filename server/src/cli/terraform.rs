@@ -7,7 +7,6 @@ use crate::analysis::{self, Analysis};
 use crate::settings::Settings;
 use crate::tf::Role;
 use std::collections::HashMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -19,20 +18,16 @@ fn cache() -> &'static Mutex<HashMap<PathBuf, Arc<OnceLock<ModuleResult>>>> {
 }
 
 /// The module files of `dir` (sorted), with `path`'s text replaced by `text`.
-fn module_files(dir: &Path, path: &Path, text: &str) -> Vec<(PathBuf, String)> {
+/// Only regular files are read: a symlink is never followed (it may point
+/// out of the folder being checked), and files over `max_size` are left out.
+fn module_files(dir: &Path, path: &Path, text: &str, max_size: u64) -> Vec<(PathBuf, String)> {
     let mut out: Vec<(PathBuf, String)> = Vec::new();
-    if let Ok(rd) = fs::read_dir(dir) {
-        for e in rd.flatten() {
-            let p = e.path();
-            if !p.is_file() || Role::of(&p.to_string_lossy()).is_none() {
-                continue;
-            }
-            if same_file(&p, path) {
-                continue;
-            }
-            if let Ok(t) = fs::read_to_string(&p) {
-                out.push((p, t));
-            }
+    for p in crate::project::regular_files_in(dir) {
+        if Role::of(&p.to_string_lossy()).is_none() || same_file(&p, path) {
+            continue;
+        }
+        if let Some(t) = crate::project::read_text_limited(&p, max_size) {
+            out.push((p, t));
         }
     }
     out.push((path.to_path_buf(), text.to_string()));
@@ -47,7 +42,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 }
 
 /// Analyse `path` (holding `text`) as part of its folder's module.
-pub fn analyze_in_module(path: &Path, text: &str, settings: &Settings) -> Analysis {
+pub fn analyze_in_module(path: &Path, text: &str, settings: &Settings, max_size: u64) -> Analysis {
     let abs = crate::project::absolute(path);
     let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
     let slot = match cache().lock() {
@@ -55,7 +50,7 @@ pub fn analyze_in_module(path: &Path, text: &str, settings: &Settings) -> Analys
         Err(_) => Arc::new(OnceLock::new()),
     };
     let result = slot.get_or_init(|| {
-        let files = module_files(&dir, &abs, text);
+        let files = module_files(&dir, &abs, text, max_size);
         let refs: Vec<(String, &str)> = files
             .iter()
             .map(|(p, t)| (p.to_string_lossy().to_string(), t.as_str()))

@@ -119,3 +119,7 @@ impl Document {
 #[cfg(test)]
 #[path = "document_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "document_props.rs"]
+mod props;

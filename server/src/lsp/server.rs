@@ -309,16 +309,15 @@ fn module_files(m: &ModuleJob) -> Vec<(PathBuf, String)> {
         .map(|(p, r)| (p.clone(), String::from(r)))
         .collect();
     if let Some(dir) = &m.dir {
-        let entries = std::fs::read_dir(dir).into_iter().flatten().flatten();
-        for e in entries {
-            let p = e.path();
-            if Role::of(&p.to_string_lossy()).is_none()
-                || files.iter().any(|(q, _)| q == &p)
-                || !p.is_file()
-            {
+        // Regular files only (a symlink may lead out of the workspace), of
+        // at most the default `max-file-size`: see docs/security.md.
+        for p in crate::project::regular_files_in(dir) {
+            if Role::of(&p.to_string_lossy()).is_none() || files.iter().any(|(q, _)| q == &p) {
                 continue;
             }
-            if let Ok(t) = std::fs::read_to_string(&p) {
+            if let Some(t) =
+                crate::project::read_text_limited(&p, crate::config::DEFAULT_MAX_FILE_SIZE)
+            {
                 files.push((p, t));
             }
         }

@@ -29,6 +29,9 @@ pub const INVALID_MESSAGE: &str = "bucketguard/invalidMessage";
 /// Bodies above this size are refused without being read into memory.
 const MAX_BODY: usize = 256 * 1024 * 1024;
 
+/// Longest header line read at once; a longer one makes its frame invalid.
+const MAX_HEADER_LINE: u64 = 8 * 1024;
+
 /// A reader of the sanitised frames of `input`.
 pub fn sanitized(input: impl AsyncRead + Unpin + Send + 'static) -> impl AsyncRead {
     let (mut pipe, reader) = tokio::io::duplex(1 << 16);
@@ -53,11 +56,20 @@ async fn read_frame<R: AsyncRead + Unpin>(input: &mut BufReader<R>) -> Option<Ve
         let mut length: Option<usize> = None;
         let mut valid = true;
         loop {
-            let mut line = String::new();
-            match input.read_line(&mut line).await {
+            // Header lines are read as bytes and at most MAX_HEADER_LINE at a
+            // time: garbage without line ends costs bounded memory, and
+            // bytes that are not UTF-8 make the frame invalid, not the end.
+            let mut raw = Vec::new();
+            match (&mut *input)
+                .take(MAX_HEADER_LINE)
+                .read_until(b'\n', &mut raw)
+                .await
+            {
                 Ok(0) | Err(_) => return None,
                 Ok(_) => {}
             }
+            valid &= raw.ends_with(b"\n");
+            let line = String::from_utf8_lossy(&raw);
             let line = line.trim_end_matches(['\r', '\n']);
             if line.is_empty() {
                 break;

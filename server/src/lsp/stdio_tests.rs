@@ -28,6 +28,21 @@ fn frames_without_a_length_are_skipped() {
     assert_eq!(body, (Some(b"{}".to_vec()), None));
 }
 
+#[test]
+fn garbage_headers_cost_bounded_memory_and_do_not_end_the_input() {
+    // A megabyte without a line end, bytes that are not UTF-8, then a frame.
+    let mut input = vec![b'x'; 1 << 20];
+    input.extend_from_slice(b"\r\n\xff\xfe: \x80\r\n\r\nContent-Length: 2\r\n\r\n{}");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let body = rt.block_on(async {
+        let mut r = BufReader::new(&input[..]);
+        read_frame(&mut r).await
+    });
+    assert_eq!(body, Some(b"{}".to_vec()));
+}
+
 /// A sink the test can read back.
 #[derive(Clone, Default)]
 struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);

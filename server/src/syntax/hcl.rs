@@ -174,17 +174,19 @@ impl Map {
     }
 }
 
-/// Parse an HCL file (`.tf`, `.tfvars`).
+/// Parse an HCL file (`.tf`, `.tfvars`). A leading byte order mark is
+/// skipped (hcl-edit rejects it; spans stay offsets into `text`).
 pub fn parse(text: &str) -> File {
     let comments = scan_comments(text);
-    match hcl_edit::parser::parse_body(text) {
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    match hcl_edit::parser::parse_body(text.get(bom..).unwrap_or_default()) {
         Ok(body) => File {
-            body: lower_body(&body, Map::Offset(0), Span::empty(0)),
+            body: lower_body(&body, Map::Offset(bom), Span::empty(bom)),
             errors: Vec::new(),
             comments,
         },
         Err(e) => {
-            let at = e.location().offset().min(text.len());
+            let at = (e.location().offset() + bom).min(text.len());
             let mut at_char = at;
             while at_char > 0 && !text.is_char_boundary(at_char) {
                 at_char -= 1;

@@ -147,9 +147,51 @@ impl Node {
 }
 
 /// Parse `text` as the given format.
+/// Parse a CloudFormation file. A key repeated in one mapping is a syntax
+/// error (CloudFormation rejects such a template, and analysing both
+/// entries would report a duplicated resource twice).
 pub fn parse(text: &str, format: Format) -> Document {
-    match format {
+    let mut doc = match format {
         Format::Yaml => yaml::parse(text),
         Format::Json => json::parse(text),
+    };
+    if doc.errors.is_empty() {
+        if let Some(e) = doc.root.as_ref().and_then(first_duplicate_key) {
+            doc.errors.push(e);
+        }
     }
+    doc
+}
+
+/// The first repeated key (in document order of the repetition) of any
+/// mapping under `root`, found without recursion. The YAML merge key `<<`
+/// and copies made by aliases are left alone.
+pub fn first_duplicate_key(root: &Node) -> Option<SyntaxError> {
+    let mut found: Option<(Span, &str)> = None;
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if node.from_alias {
+            continue;
+        }
+        match &node.kind {
+            NodeKind::Mapping { entries, .. } => {
+                let mut seen = std::collections::HashSet::with_capacity(entries.len());
+                if let Some(e) = entries
+                    .iter()
+                    .find(|e| e.key != "<<" && !seen.insert(e.key.as_str()))
+                {
+                    if found.is_none_or(|(at, _)| e.key_span.start < at.start) {
+                        found = Some((e.key_span, e.key.as_str()));
+                    }
+                }
+                stack.extend(entries.iter().map(|e| &e.value));
+            }
+            NodeKind::Sequence { items, .. } => stack.extend(items.iter()),
+            NodeKind::Scalar { .. } => {}
+        }
+    }
+    found.map(|(span, key)| SyntaxError {
+        span,
+        message: format!("duplicate key `{key}`"),
+    })
 }

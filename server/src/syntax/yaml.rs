@@ -378,8 +378,11 @@ impl<'a> Builder<'a> {
         let at = self.loc.offset(e.marker());
         let message = e.info().trim().trim_end_matches('.').to_lowercase();
         // yaml-rust2 gives up at 255 nested flow levels; our own, lower
-        // nesting limit has already been reported then.
-        if !(self.depth_error && message == "recursion limit exceeded") {
+        // nesting limit has usually been reported then. Its scanner can run
+        // ahead of the events, though: then report our limit, in our words.
+        if message == "recursion limit exceeded" {
+            self.depth_exceeded(at);
+        } else {
             self.errors.push(SyntaxError {
                 span: Span::empty(at),
                 message,
