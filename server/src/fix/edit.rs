@@ -488,7 +488,7 @@ pub(crate) struct Context {
 impl Context {
     pub fn new(text: &str, doc: &Document) -> Context {
         let mut aliased = Vec::new();
-        if let Some(root) = &doc.root {
+        if let Some(root) = doc.root.as_ref().filter(|_| doc.has_aliases) {
             alias_spans(root, &mut aliased);
         }
         Context {

@@ -35,6 +35,7 @@ pub fn parse(text: &str) -> Document {
         root: parser.root,
         errors: error.into_iter().collect(),
         comments: Vec::new(),
+        has_aliases: false,
     }
 }
 

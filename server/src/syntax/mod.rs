@@ -89,6 +89,9 @@ pub struct Document {
     pub errors: Vec<SyntaxError>,
     /// Every comment, in source order (always empty for JSON).
     pub comments: Vec<Comment>,
+    /// True when some node was copied from an anchor by an alias (YAML),
+    /// so edits must look out for aliased text.
+    pub has_aliases: bool,
 }
 
 impl Node {

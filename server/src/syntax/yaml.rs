@@ -430,6 +430,7 @@ impl<'a> Builder<'a> {
             root,
             errors,
             comments,
+            has_aliases: self.alias_used > 0,
         }
     }
 
