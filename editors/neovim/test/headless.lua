@@ -141,7 +141,7 @@ local function run()
     check('the finding is gone after the fix', gone, positions(ours(buf, 'S3-111')))
   end
 
-  -- A Terraform module: attached (findings once the server reads HCL).
+  -- A Terraform module: the split-style ACL resource makes the bucket public.
   vim.cmd.edit(work .. '/tf/main.tf')
   local tf = vim.api.nvim_get_current_buf()
   check('the module buffer has filetype terraform', vim.bo[tf].filetype == 'terraform', vim.bo[tf].filetype)
@@ -149,8 +149,45 @@ local function run()
     return #vim.lsp.get_clients({ bufnr = tf, name = 'bucketguard' }) > 0
   end, 50)
   check('the client attached to the Terraform module', attached)
-  vim.wait(1000)
-  print('  terraform diagnostics (not asserted): ' .. vim.inspect(positions(ours(tf))))
+  local acl_line -- 0-based line of `acl = "public-read"`
+  for i, line in ipairs(vim.api.nvim_buf_get_lines(tf, 0, -1, false)) do
+    if line:find('"public-read"', 1, true) then acl_line = i - 1 end
+  end
+  local tf_found = vim.wait(10000, function()
+    return vim.iter(ours(tf, 'S3-111')):any(function(d) return d.lnum == acl_line end)
+  end, 50)
+  check('Terraform: S3-111 on the public-read ACL value', tf_found, positions(ours(tf)))
+  local tf_diag = vim.iter(ours(tf, 'S3-111')):find(function(d) return d.lnum == acl_line end)
+  if tf_diag then
+    local hp = { textDocument = { uri = vim.uri_from_bufnr(tf) }, position = { line = tf_diag.lnum, character = tf_diag.col + 1 } }
+    local hres = vim.lsp.buf_request_sync(tf, 'textDocument/hover', hp, 5000) or {}
+    local thover
+    for _, r in pairs(hres) do
+      if r.result and r.result.contents then thover = r.result.contents.value or r.result.contents end
+    end
+    check('Terraform: hover shows the rule with an HCL example',
+      type(thover) == 'string' and thover:find('S3-111', 1, true) and thover:find('```hcl', 1, true), thover)
+    local tlsp = tf_diag.user_data and tf_diag.user_data.lsp
+    local tca = vim.lsp.buf_request_sync(tf, 'textDocument/codeAction', {
+      textDocument = { uri = vim.uri_from_bufnr(tf) },
+      range = tlsp.range,
+      context = { diagnostics = { tlsp }, only = { 'quickfix' } },
+    }, 5000) or {}
+    local tfix
+    for _, r in pairs(tca) do
+      for _, a in ipairs(r.result or {}) do
+        if a.isPreferred and a.edit then tfix = a end
+      end
+    end
+    check('Terraform: a preferred quick fix is offered', tfix ~= nil)
+    if tfix then
+      vim.lsp.util.apply_workspace_edit(tfix.edit, client.offset_encoding)
+      local line = vim.api.nvim_buf_get_lines(tf, acl_line, acl_line + 1, false)[1]
+      check('Terraform: the fix made the ACL private', line:find('"private"', 1, true) ~= nil, line)
+      local tgone = vim.wait(10000, function() return #ours(tf, 'S3-111') == 0 end, 50)
+      check('Terraform: the finding is gone after the fix', tgone, positions(ours(tf)))
+    end
+  end
 
   -- A YAML file that is not a template: attached, nothing reported.
   vim.cmd.edit(work .. '/other/deployment.yaml')
