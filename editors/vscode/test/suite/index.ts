@@ -293,7 +293,7 @@ function suiteOptions(): { only?: string; terraformExtension?: boolean } {
   return fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, 'utf8')) : {};
 }
 
-test('Terraform files are associated and sent to the server (findings once it reads HCL)', async () => {
+test('Terraform files are associated and the server reports on them', async () => {
   const hashicorp = vscode.extensions.getExtension('hashicorp.terraform');
   assert.strictEqual(!!hashicorp, !!suiteOptions().terraformExtension, 'HashiCorp\'s extension (stand-in) installed as the runner says');
   const tf = await open('tf/main.tf');
@@ -306,10 +306,14 @@ test('Terraform files are associated and sent to the server (findings once it re
   api = await waitFor('activation on a Terraform file', async () => (ext.isActive ? ext.exports : undefined));
   await api.ready();
   await waitFor('the client running', () => api.client()?.isRunning());
-  // The server accepts requests for the document (no error), whatever it finds.
-  await vscode.commands.executeCommand('vscode.executeHoverProvider', tf.uri, new vscode.Position(0, 1));
-  await sleep(1000);
-  console.log(`terraform diagnostics (not asserted): ${JSON.stringify(ours(tf.uri).map((d) => `${fmt(d.range)} ${codeOf(d)}`))}`);
+  // The split-style ACL resource makes the bucket public: S3-111 on its value.
+  const acl = await waitFor('S3-111 on the Terraform ACL value', () =>
+    ours(tf.uri, 'S3-111').find((d) => tf.lineAt(d.range.start.line).text.includes('"public-read"')),
+  );
+  assert.ok(tf.getText(acl.range).includes('public-read'), `range ${fmt(acl.range)}`);
+  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', tf.uri, acl.range.start);
+  const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+  assert.match(text, /S3-111/, 'the hover names the rule');
 });
 
 test('no server found: each lookup step logged, the install message, and back', async () => {
