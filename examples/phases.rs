@@ -23,13 +23,42 @@ fn main() {
     // `PROFILE=1`: one analysis and nothing else, for
     // `valgrind --tool=callgrind --toggle-collect='bucketguard::analysis::analyze_as*'`.
     // `PROFILE=tf`: the same for the generated 250-bucket Terraform module.
-    if std::env::var("PROFILE").as_deref() == Ok("tf") {
+    // `PROFILE=tf-titles`: that module analysed as the server publishes it
+    // (fixes named only). `PROFILE=tf-edit`: as the server does after an
+    // edit of `main.tf`, with the other files' parses cached; collect
+    // `--toggle-collect='phases::after_edit'`.
+    let profile = std::env::var("PROFILE").unwrap_or_default();
+    if profile == "tf-edit" {
+        let mut files = testgen::tf_split(250);
+        let cache = tf::ParseCache::default();
+        let pairs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        analysis::analyze_module_cached(
+            &pairs,
+            &settings::Settings::default(),
+            analysis::Fixes::Titles,
+            Some(&cache),
+        );
+        if let Some((_, main)) = files.iter_mut().find(|(p, _)| p == "main.tf") {
+            *main = main.replacen("app-", "app2-", 1);
+        }
+        println!("{} diagnostics", after_edit(&files, &cache));
+        return;
+    }
+    if profile == "tf" || profile == "tf-titles" {
         let files = testgen::tf_split(250);
         let pairs: Vec<(&str, &str)> = files
             .iter()
             .map(|(p, t)| (p.as_str(), t.as_str()))
             .collect();
-        let a = analysis::analyze_module(&pairs, &settings::Settings::default());
+        let fixes = if profile == "tf" {
+            analysis::Fixes::Edits
+        } else {
+            analysis::Fixes::Titles
+        };
+        let a = analysis::analyze_module_with(&pairs, &settings::Settings::default(), fixes);
         println!("{} files", a.len());
         return;
     }
@@ -99,4 +128,22 @@ fn main() {
             &settings::Settings::default()
         ))
     );
+}
+
+/// One module analysis after an edit, through the parse cache.
+#[inline(never)]
+fn after_edit(files: &[(String, String)], cache: &tf::ParseCache) -> usize {
+    let pairs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    analysis::analyze_module_cached(
+        &pairs,
+        &settings::Settings::default(),
+        analysis::Fixes::Titles,
+        Some(cache),
+    )
+    .iter()
+    .map(|(_, a)| a.diagnostics.len())
+    .sum()
 }

@@ -503,6 +503,27 @@ fn check_on_a_hostile_folder_reports_the_rest_and_never_leaves_it() {
         Some(2),
         "a named file that is skipped is an error"
     );
+
+    // `--max-file-size` wins over the config file's key, both ways.
+    let out = Command::new(env!("CARGO_BIN_EXE_bucketguard"))
+        .args(["check", "--format", "json", "--max-file-size", "1000000"])
+        .arg(dir.join("good.yaml"))
+        .output()
+        .expect("run check");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("not checked"), "{stderr}");
+    assert_ne!(out.status.code(), Some(2), "{stderr}");
+    std::fs::remove_file(dir.join("bucketguard.toml")).expect("remove config");
+    let out = Command::new(env!("CARGO_BIN_EXE_bucketguard"))
+        .args(["check", "--format", "json", "--max-file-size", "10"])
+        .arg(dir.join("good.yaml"))
+        .output()
+        .expect("run check");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("good.yaml: not checked") && stderr.contains("(10)"),
+        "{stderr}"
+    );
 }
 
 /// `bucketguard server` over stdio: garbage bytes on the wire are skipped,

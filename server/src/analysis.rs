@@ -223,7 +223,9 @@ pub fn suppression_edits(
 
 #[path = "analysis_tf.rs"]
 mod terraform;
-pub use terraform::{analyze_module, analyze_module_with, suppression_edits_tf};
+pub use terraform::{
+    analyze_module, analyze_module_cached, analyze_module_with, suppression_edits_tf,
+};
 
 /// The findings of every enabled rule on `model`, with configured severities.
 pub(crate) fn run_rules(model: &Model, settings: &Settings) -> Vec<Finding> {

@@ -134,3 +134,46 @@ fn terraform_suppression_edit_adds_a_comment_above_the_header_or_extends_one() {
         suppression_edits_tf("resource \"aws_s3_bucket\" {", "aws_s3_bucket.data", &code).is_none()
     );
 }
+
+/// A module analysed through a parse cache, edit after edit (a file
+/// changed, one removed, one added back), gives exactly what an analysis
+/// without the cache gives.
+#[test]
+fn cached_module_analysis_matches_a_fresh_one_edit_after_edit() {
+    let files = crate::testgen::tf_split(5);
+    let mut texts: Vec<(String, String)> = files;
+    let cache = crate::tf::ParseCache::default();
+    let check = |texts: &[(String, String)], what: &str| {
+        let pairs: Vec<(&str, &str)> = texts
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let fresh = analyze_module_with(&pairs, &Settings::default(), Fixes::Edits);
+        let cached =
+            analyze_module_cached(&pairs, &Settings::default(), Fixes::Edits, Some(&cache));
+        let diags = |r: &[(&str, Analysis)]| -> Vec<(String, Vec<Diagnostic>)> {
+            r.iter()
+                .map(|(p, a)| (p.to_string(), a.diagnostics.clone()))
+                .collect()
+        };
+        assert_eq!(diags(&fresh), diags(&cached), "{what}");
+        fresh
+            .iter()
+            .map(|(_, a)| a.diagnostics.len())
+            .sum::<usize>()
+    };
+    let first = check(&texts, "first");
+    assert!(first > 0);
+    let again = check(&texts, "unchanged");
+    assert_eq!(first, again);
+    // An edit in one file that removes a finding in another.
+    let access = texts.iter_mut().find(|(p, _)| p == "access.tf").unwrap();
+    access.1 = access.1.replace("public-read", "private");
+    let edited = check(&texts, "edited");
+    assert!(edited < first, "{edited} < {first}");
+    // A file removed, then added back with another text.
+    let removed = texts.remove(0);
+    check(&texts, "removed");
+    texts.insert(0, (removed.0, removed.1.replace("bucket = ", "bucket  = ")));
+    check(&texts, "re-added");
+}

@@ -32,12 +32,23 @@ pub fn analyze_module_with<'p>(
     settings: &Settings,
     fixes: Fixes,
 ) -> Vec<(&'p str, Analysis)> {
+    analyze_module_cached(files, settings, fixes, None)
+}
+
+/// [`analyze_module_with`], re-using the parsed files of `cache` whose
+/// text has not changed (see [`tf::ParseCache`]).
+pub fn analyze_module_cached<'p>(
+    files: &[(&'p str, &str)],
+    settings: &Settings,
+    fixes: Fixes,
+    cache: Option<&tf::ParseCache>,
+) -> Vec<(&'p str, Analysis)> {
     let files: Vec<(&'p str, &str)> = files
         .iter()
         .copied()
         .filter(|(p, _)| Role::of(p).is_some())
         .collect();
-    let module = Module::build(&files);
+    let module = Module::build_cached(&files, cache);
     let mut out: Vec<(&'p str, Analysis)> = files
         .iter()
         .map(|(p, _)| {

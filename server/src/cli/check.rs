@@ -35,6 +35,8 @@ pub struct Options {
     pub exit_zero: bool,
     pub config: Option<PathBuf>,
     pub quiet: bool,
+    /// `--max-file-size`: wins over every config file's.
+    pub max_file_size: Option<u64>,
 }
 
 /// Where each file's config comes from.
@@ -122,9 +124,9 @@ pub fn run(opts: Options) -> Result<u8> {
         match configs.for_file(&path) {
             Ok(c) => candidates.push(Candidate {
                 settings: overrides(c.as_deref()),
-                max_file_size: c
-                    .as_deref()
-                    .and_then(|c| c.config.max_file_size)
+                max_file_size: opts
+                    .max_file_size
+                    .or_else(|| c.as_deref().and_then(|c| c.config.max_file_size))
                     .unwrap_or(config::DEFAULT_MAX_FILE_SIZE),
                 path,
                 explicit,

@@ -89,6 +89,10 @@ struct CheckArgs {
     /// Print the problems only: no summary, no fix report
     #[arg(short, long)]
     quiet: bool,
+    /// Skip files larger than this many bytes (overrides the config
+    /// file's `max-file-size`; default 4194304)
+    #[arg(long, value_name = "BYTES")]
+    max_file_size: Option<u64>,
 }
 
 /// How `check` reports.
@@ -130,6 +134,7 @@ pub fn main() -> ExitCode {
             exit_zero: args.exit_zero,
             config: args.config,
             quiet: args.quiet,
+            max_file_size: args.max_file_size,
         }),
         Command::Rule { id } => rules_cmd::rule(&id),
         Command::Rules { format } => rules_cmd::rules(format == RulesFormat::Json),

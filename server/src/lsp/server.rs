@@ -15,7 +15,7 @@ use crate::project::ConfigCache;
 use crate::rules;
 use crate::settings::Settings;
 use crate::text::{Encoding, LineIndex, Span};
-use crate::tf::Role;
+use crate::tf::{self, Role};
 use ropey::Rope;
 use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -190,11 +190,20 @@ struct State {
     /// The latest module analysis per module key (its folder), with the
     /// `(epoch, tf_rev)` it belongs to; shared by the jobs of the module's
     /// open documents.
-    modules: HashMap<PathBuf, (u64, u64, Arc<OnceLock<ModuleResult>>)>,
+    /// Publishing asks for fixes named only, code actions for their
+    /// edits: one slot for each.
+    modules: HashMap<(PathBuf, bool), ModuleSlot>,
+    /// The parsed files of each open module, by module key: an edit
+    /// re-parses the edited file only.
+    parsed: HashMap<PathBuf, Arc<tf::ParseCache>>,
 }
 
 /// The analyses of every Terraform file of a module, by path.
 type ModuleResult = Vec<(PathBuf, analysis::Analysis)>;
+
+/// A module analysis for `(epoch, tf_rev)`, computed once by whichever job
+/// needs it first.
+type ModuleSlot = (u64, u64, Arc<OnceLock<ModuleResult>>);
 
 /// What a Terraform document's analysis needs besides its own text: the
 /// other open documents of its module (the editor's text wins over the
@@ -210,6 +219,10 @@ struct ModuleJob {
     /// Every open document of the module, this one included.
     open: Vec<(PathBuf, Rope)>,
     tf_rev: u64,
+    /// How far the module's fixes are prepared.
+    fixes: Fixes,
+    /// The module's parsed files, shared by its analyses.
+    parsed: Arc<tf::ParseCache>,
     /// Shared by the jobs of one module revision: analysed once.
     slot: Arc<OnceLock<ModuleResult>>,
 }
@@ -244,7 +257,12 @@ impl State {
     /// What the analysis of Terraform document `uri` needs (`None` for
     /// other documents); `rope` replaces the document's own text (for its
     /// last good version), and such a job is not shared.
-    fn module_job(&mut self, uri: &lsp::Uri, rope: Option<&Rope>) -> Option<ModuleJob> {
+    fn module_job(
+        &mut self,
+        uri: &lsp::Uri,
+        rope: Option<&Rope>,
+        fixes: Fixes,
+    ) -> Option<ModuleJob> {
         let open = self.docs.get(uri)?;
         let raw = file_path(uri);
         let role = tf_role(&raw, open.doc.language_id())?;
@@ -274,7 +292,9 @@ impl State {
                 .collect(),
             None => vec![(path.clone(), own)],
         };
-        let key = dir.clone().unwrap_or_else(|| PathBuf::from(uri.as_str()));
+        let module_key = dir.clone().unwrap_or_else(|| PathBuf::from(uri.as_str()));
+        let parsed = self.parsed.entry(module_key.clone()).or_default().clone();
+        let key = (module_key, fixes == Fixes::Edits);
         let slot = if rope.is_some() {
             Arc::new(OnceLock::new())
         } else {
@@ -295,6 +315,8 @@ impl State {
             dir,
             open: open_docs,
             tf_rev: self.tf_rev,
+            fixes,
+            parsed,
             slot,
         })
     }
@@ -338,7 +360,7 @@ fn analyze_module_job(m: &ModuleJob, settings: &Settings) -> ModuleResult {
         .zip(&files)
         .map(|(n, (_, t))| (n.as_str(), t.as_str()))
         .collect();
-    analysis::analyze_module(&pairs, settings)
+    analysis::analyze_module_cached(&pairs, settings, m.fixes, Some(&m.parsed))
         .into_iter()
         .filter_map(|(p, a)| {
             let i = names.iter().position(|n| n == p)?;
@@ -376,10 +398,9 @@ struct Job {
     base: Settings,
     max_file_size: usize,
     module: Option<ModuleJob>,
-    /// Templates analysed for publishing only name their fixes (rendering
-    /// every edit is the largest cost after parsing); code actions ask
-    /// for edits. Terraform modules always render them: one module
-    /// analysis is shared by all of the module's open files.
+    /// Analyses for publishing only name their fixes (rendering every
+    /// edit is the largest cost after parsing); code actions ask for
+    /// edits.
     fixes: Fixes,
 }
 
@@ -471,11 +492,7 @@ fn analyze_job(job: Job, configs: &ConfigCache) -> Full {
         tf: job.module.as_ref().map(|m| m.role),
         tf_rev: job.module.as_ref().map(|m| m.tf_rev),
         module_broken,
-        fixes: if job.module.is_some() {
-            Fixes::Edits
-        } else {
-            job.fixes
-        },
+        fixes: job.fixes,
         index: LineIndex::new(&text),
         text,
         diagnostics,
@@ -506,9 +523,9 @@ impl Backend {
 
     /// What to analyse for `uri`; `None` when the document is closed or
     /// the work of `generation` has been superseded.
-    fn job(&self, uri: &lsp::Uri, generation: Option<u64>) -> Option<Job> {
+    fn job(&self, uri: &lsp::Uri, generation: Option<u64>, fixes: Fixes) -> Option<Job> {
         let mut st = self.state();
-        let module = st.module_job(uri, None);
+        let module = st.module_job(uri, None, fixes);
         let open = st.docs.get(uri)?;
         if generation.is_some_and(|g| g != open.generation) {
             return None;
@@ -522,7 +539,7 @@ impl Backend {
             language_id: open.doc.language_id().to_string(),
             base: st.options.settings.clone(),
             max_file_size: st.options.max_file_size,
-            fixes: Fixes::Edits,
+            fixes,
         })
     }
 
@@ -563,7 +580,7 @@ impl Backend {
             }
             let (version, rope) = (good.version, good.rope.clone());
             let language_id = open.doc.language_id().to_string();
-            let module = st.module_job(uri, Some(&rope));
+            let module = st.module_job(uri, Some(&rope), Fixes::Titles);
             Job {
                 module,
                 uri: uri.clone(),
@@ -639,10 +656,9 @@ impl Backend {
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
         }
-        let Some(mut job) = this.job(uri, Some(generation)) else {
+        let Some(job) = this.job(uri, Some(generation), Fixes::Titles) else {
             return;
         };
-        job.fixes = Fixes::Titles;
         let started = std::time::Instant::now();
         let version = job.version;
         let rope = job.rope.clone();
@@ -746,7 +762,8 @@ impl Backend {
                 return Ok(Some(full));
             }
             drop(st);
-            self.job(uri, None)
+            let fixes = if edits { Fixes::Edits } else { Fixes::Titles };
+            self.job(uri, None, fixes)
         };
         let Some(job) = job else {
             return Ok(None);
@@ -1349,7 +1366,9 @@ impl LanguageServer for Backend {
             st.recent.forget(&uri);
             if peers.is_empty() {
                 let key = dir.unwrap_or_else(|| PathBuf::from(uri.as_str()));
-                st.modules.remove(&key);
+                st.modules.remove(&(key.clone(), false));
+                st.modules.remove(&(key.clone(), true));
+                st.parsed.remove(&key);
             }
             peers
         })

@@ -491,6 +491,10 @@ pub fn parse_json(text: &str) -> File {
     let Some(root) = doc.root.as_ref() else {
         return file;
     };
+    if let Some(e) = first_duplicate_argument(root) {
+        file.errors.push(e);
+        return file;
+    }
     for top in root.entries() {
         let kind = top.key.as_str();
         // Number of labels: resource/data have two, variable/provider/... one.
@@ -505,6 +509,38 @@ pub fn parse_json(text: &str) -> File {
         }
     }
     file
+}
+
+/// The first argument given twice in one object of a `.tf.json` file, as
+/// Terraform reports it ("Duplicate argument"). Only keys whose values are
+/// not objects (nor lists of objects) count: a repeated key holding an
+/// object may be a second block of a block type, which the JSON syntax
+/// allows, and which one it is depends on the provider's schema.
+fn first_duplicate_argument(root: &Node) -> Option<SyntaxError> {
+    let is_blockish = |n: &Node| {
+        n.is_mapping()
+            || (n.is_sequence() && !n.items().is_empty() && n.items().iter().all(Node::is_mapping))
+    };
+    let mut found: Option<(Span, &str)> = None;
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        let mut seen = std::collections::HashSet::new();
+        for e in node.entries() {
+            if e.key != "//"
+                && !is_blockish(&e.value)
+                && !seen.insert(e.key.as_str())
+                && found.is_none_or(|(at, _)| e.key_span.start < at.start)
+            {
+                found = Some((e.key_span, e.key.as_str()));
+            }
+        }
+        stack.extend(node.entries().iter().map(|e| &e.value));
+        stack.extend(node.items().iter());
+    }
+    found.map(|(span, key)| SyntaxError {
+        span,
+        message: format!("duplicate argument `{key}`"),
+    })
 }
 
 fn lower_json_blocks(

@@ -109,3 +109,31 @@ fn json_files_lower_to_the_same_tree() {
     let e = v.body.attr("bucket").unwrap();
     assert_eq!(slice(text, e.span), "aws_s3_bucket.logs.id");
 }
+
+#[test]
+fn tf_json_duplicate_arguments_are_syntax_errors_but_repeated_blocks_are_not() {
+    // A repeated scalar argument: Terraform's "Duplicate argument".
+    let text = r#"{"resource": {"aws_s3_bucket": {"b": {
+  "bucket": "one",
+  "acl": "private",
+  "acl": "public-read"
+}}}}"#;
+    let f = parse_json(text);
+    assert_eq!(f.errors.len(), 1, "{:?}", f.errors);
+    let second = text.rfind("\"acl\"").unwrap();
+    assert_eq!(f.errors[0].span.start, second);
+    assert_eq!(f.errors[0].message, "duplicate argument `acl`");
+    assert!(f.body.blocks.is_empty());
+
+    // Repeated keys holding objects are repeated blocks (allowed).
+    let text = r#"{
+  "resource": {"aws_s3_bucket": {"a": {"bucket": "a"}}},
+  "resource": {"aws_s3_bucket": {"b": {"bucket": "b"}}}
+}"#;
+    let f = parse_json(text);
+    assert!(f.errors.is_empty(), "{:?}", f.errors);
+    assert_eq!(f.body.blocks.len(), 2);
+    // And the `//` comment key may repeat.
+    let f = parse_json(r#"{"//": "one", "//": "two"}"#);
+    assert!(f.errors.is_empty(), "{:?}", f.errors);
+}

@@ -80,7 +80,13 @@ impl Module {
     /// Parse and evaluate the files of one module (`(path, text)`; files that
     /// are not Terraform are skipped).
     pub fn build(files: &[(&str, &str)]) -> Module {
-        let parsed = parse_module(files);
+        Module::build_cached(files, None)
+    }
+
+    /// [`Module::build`], taking the files whose text has not changed
+    /// since the last build from `cache` instead of parsing them again.
+    pub fn build_cached(files: &[(&str, &str)], cache: Option<&ParseCache>) -> Module {
+        let parsed = parse_module_cached(files, cache);
         let texts: Vec<&str> = files
             .iter()
             .filter(|(p, _)| Role::of(p).is_some())
@@ -175,13 +181,77 @@ fn shift_body(b: &mut Body, by: usize) {
 /// Parse the files of one module. `files` are `(path, text)`; files that
 /// are not Terraform are skipped.
 pub fn parse_module(files: &[(&str, &str)]) -> Vec<ModuleFile> {
+    parse_module_cached(files, None)
+}
+
+/// Parsed files kept between builds of one module (the language server
+/// keeps one per open module): editing one file of a module re-parses
+/// that file only. Keyed by path, checked by a hash and the length of the
+/// text; holds the files of the last build.
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    files: std::sync::Mutex<HashMap<String, Parsed>>,
+}
+
+/// A cached parse: the text's hash and length, and the file.
+type Parsed = (u64, usize, std::sync::Arc<hcl::File>);
+
+impl ParseCache {
+    fn parse(&self, path: &str, role: Role, text: &str) -> hcl::File {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        text.hash(&mut h);
+        let key = (h.finish(), text.len());
+        let files = self
+            .files
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((hash, len, file)) = files.get(path) {
+            if (*hash, *len) == key {
+                return hcl::File::clone(file);
+            }
+        }
+        drop(files);
+        let file = parse_file(role, text);
+        let mut files = self
+            .files
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        files.insert(
+            path.to_string(),
+            (key.0, key.1, std::sync::Arc::new(file.clone())),
+        );
+        file
+    }
+
+    /// Forget every file but `paths`.
+    fn retain(&self, paths: &HashSet<&str>) {
+        self.files
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .retain(|p, _| paths.contains(p.as_str()));
+    }
+}
+
+fn parse_file(role: Role, text: &str) -> hcl::File {
+    match role {
+        Role::Json => hcl::parse_json(text),
+        Role::Hcl | Role::Vars => hcl::parse(text),
+    }
+}
+
+/// [`parse_module`], through `cache` when given.
+pub fn parse_module_cached(files: &[(&str, &str)], cache: Option<&ParseCache>) -> Vec<ModuleFile> {
     let mut out = Vec::new();
     let mut base = 0;
+    if let Some(c) = cache {
+        c.retain(&files.iter().map(|(p, _)| *p).collect());
+    }
     for (path, text) in files {
         let Some(role) = Role::of(path) else { continue };
-        let mut file = match role {
-            Role::Json => hcl::parse_json(text),
-            Role::Hcl | Role::Vars => hcl::parse(text),
+        let mut file = match cache {
+            Some(c) => c.parse(path, role, text),
+            None => parse_file(role, text),
         };
         shift_body(&mut file.body, base);
         for e in &mut file.errors {
