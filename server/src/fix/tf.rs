@@ -101,6 +101,8 @@ enum TOp<'a> {
         name: String,
         items: Vec<Item>,
     },
+    /// Suppress `rule` for the top-level `block`: a comment above its header.
+    Suppress { block: &'a Block, rule: String },
 }
 
 /// Renders fix intents for the files of one module.
@@ -168,7 +170,9 @@ impl<'a> Renderer<'a> {
         for op in &ops {
             let span = match op {
                 TOp::Replace { expr, .. } => expr.span,
-                TOp::Set { block, .. } | TOp::Append { block, .. } => block.span,
+                TOp::Set { block, .. }
+                | TOp::Append { block, .. }
+                | TOp::Suppress { block, .. } => block.span,
                 TOp::NewResource { after, .. } => after.span,
             };
             if self.module.file_at(span.start) != Some(file) {
@@ -674,7 +678,14 @@ impl<'a> Renderer<'a> {
                 ],
                 ops,
             ),
-            SuppressForResource { .. } => None,
+            SuppressForResource { resource, rule } => {
+                let block = self.resource(resource)?;
+                ops.push(TOp::Suppress {
+                    block,
+                    rule: rule.clone(),
+                });
+                Some(())
+            }
         }
     }
 
@@ -962,9 +973,55 @@ fn hcl_render(text: &str, base: usize, ops: &[TOp<'_>], st: &Style) -> Option<Ve
                 out.lit("}");
                 edits.push(out.into_edit(Span::new(at, at)));
             }
+            TOp::Suppress { block, rule } => {
+                edits.push(hcl_suppress(text, base, block, rule, st)?);
+            }
         }
     }
     Some(edits)
+}
+
+/// A `# bucketguard: ignore[RULE]` line above `block`'s header (a comment
+/// there covers the whole block), or `RULE` added to such a comment already
+/// on the line above.
+fn hcl_suppress(text: &str, base: usize, block: &Block, rule: &str, st: &Style) -> Option<Edit> {
+    let start = block.header_span.start - base;
+    let before = text.get(..start)?;
+    let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let indent = text.get(line_start..start)?;
+    if !indent.chars().all(|c| c == ' ' || c == '\t') {
+        return None;
+    }
+    let edit = |at: usize, text: String| Edit {
+        span: Span::empty(at),
+        text,
+        snippet: None,
+    };
+    if line_start > 0 {
+        let prev_end = if before[..line_start].ends_with("\r\n") {
+            line_start - 2
+        } else {
+            line_start - 1
+        };
+        let prev_start = before[..prev_end].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let prev = &before[prev_start..prev_end];
+        let t = prev.trim_start();
+        if t.starts_with('#') || t.starts_with("//") {
+            let open = prev
+                .find("bucketguard:")
+                .and_then(|k| prev[k..].find("ignore[").map(|i| k + i + "ignore[".len()));
+            if let Some(open) = open {
+                if let Some(close) = prev[open..].find(']') {
+                    let sep = if close == 0 { "" } else { ", " };
+                    return Some(edit(prev_start + open + close, format!("{sep}{rule}")));
+                }
+            }
+        }
+    }
+    Some(edit(
+        line_start,
+        format!("{indent}# bucketguard: ignore[{rule}]{}", st.nl),
+    ))
 }
 
 /// Make `block` hold `items`: replace differing literals of forced
@@ -1321,8 +1378,45 @@ fn to_ins(v: &Val) -> Option<Ins> {
                 .map(|(k, x)| Some((k.clone(), to_ins(x)?)))
                 .collect::<Option<_>>()?,
         ),
-        // A policy object in JSON would need a string template; not offered.
-        Val::JsonEncode(_) => return None,
+        // A policy in JSON: a string template calling `jsonencode` on the
+        // object written in HCL on one line.
+        Val::JsonEncode(x) => Ins::Str(format!("${{jsonencode({})}}", hcl_inline(x)?).into()),
+    })
+}
+
+/// `v` as HCL on one line (inside a `.tf.json` string template). `None`
+/// for placeholders, which cannot be snippet tab stops there.
+fn hcl_inline(v: &Val) -> Option<String> {
+    Some(match v {
+        Val::Str(x) => hcl_string(x),
+        Val::Bool(b) => b.to_string(),
+        Val::Int(n) => n.to_string(),
+        Val::Expr(e) => e.clone(),
+        Val::Ph(..) | Val::PhNum(..) => return None,
+        Val::List(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(hcl_inline)
+                .collect::<Option<Vec<_>>>()?
+                .join(", ")
+        ),
+        Val::Obj(entries) => format!(
+            "{{{}}}",
+            entries
+                .iter()
+                .map(|(k, x)| {
+                    let k = if is_ident(k) {
+                        k.to_string()
+                    } else {
+                        hcl_string(k)
+                    };
+                    Some(format!("{k} = {}", hcl_inline(x)?))
+                })
+                .collect::<Option<Vec<_>>>()?
+                .join(", ")
+        ),
+        Val::JsonEncode(x) => format!("jsonencode({})", hcl_inline(x)?),
     })
 }
 
@@ -1375,6 +1469,9 @@ fn json_render(text: &str, doc: &Document, base: usize, ops: &[TOp<'_>]) -> Opti
     let mut jops: Vec<Op<'_>> = Vec::new();
     for op in ops {
         match op {
+            // Terraform JSON has no comments: its `//` properties are
+            // documentation, not read as suppressions.
+            TOp::Suppress { .. } => return None,
             TOp::Replace { expr, val } => {
                 let node = json_node_at(root, local(expr.span))?;
                 if !node.is_scalar() {
