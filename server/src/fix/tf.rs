@@ -101,6 +101,8 @@ enum TOp<'a> {
         name: String,
         items: Vec<Item>,
     },
+    /// Add `val` as the last element of the HCL list `list`.
+    AppendElement { list: &'a Expr, val: Val },
     /// Suppress `rule` for the top-level `block`: a comment above its header.
     Suppress { block: &'a Block, rule: String },
 }
@@ -169,7 +171,7 @@ impl<'a> Renderer<'a> {
         // Every op must be in `file`.
         for op in &ops {
             let span = match op {
-                TOp::Replace { expr, .. } => expr.span,
+                TOp::Replace { expr, .. } | TOp::AppendElement { list: expr, .. } => expr.span,
                 TOp::Set { block, .. }
                 | TOp::Append { block, .. }
                 | TOp::Suppress { block, .. } => block.span,
@@ -251,6 +253,12 @@ impl<'a> Renderer<'a> {
             ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::Number(_)
         )
         .then_some(e)
+    }
+
+    /// The expression written at `span` (in attributes, lists, objects, calls).
+    fn expr_at(&self, span: Span) -> Option<&'a Expr> {
+        let i = self.module.file_at(span.start)?;
+        find_expr_in_body(&self.module.files.get(i)?.file.body, span)
     }
 
     /// `resource "TYPE" "NAME"` for id `TYPE.NAME`.
@@ -389,34 +397,67 @@ impl<'a> Renderer<'a> {
                 )
             }
             AddTlsDeny { bucket: id, policy } => {
-                if policy.is_some() {
-                    return None;
-                }
                 let (_, name) = self.bucket_for_new(id)?;
                 let arn = format!("aws_s3_bucket.{name}.arn");
-                let statement = Val::Obj(vec![
-                    ("Sid".into(), s("DenyInsecureTransport")),
-                    ("Effect".into(), s("Deny")),
-                    ("Principal".into(), s("*")),
-                    ("Action".into(), s("s3:*")),
-                    (
-                        "Resource".into(),
-                        Val::List(vec![
-                            Val::Expr(arn.clone()),
-                            Val::Expr(format!("\"${{{arn}}}/*\"")),
-                        ]),
-                    ),
-                    (
-                        "Condition".into(),
-                        Val::Obj(vec![(
-                            "Bool".into(),
-                            Val::Obj(vec![("aws:SecureTransport".into(), s("false"))]),
-                        )]),
-                    ),
-                ]);
+                // A policy written on the bucket itself (v3 `policy`) cannot
+                // reference the bucket's `arn` (a cycle): its literal name is used.
+                let resources = if policy.as_deref() == Some(id.as_str()) {
+                    let b = bucket(id)?;
+                    let (v, _) = b.name.values().next()?;
+                    let n = match (&v.lit, b.name.values().count()) {
+                        (crate::model::Lit::Str(n), 1) if v.literal => n.clone(),
+                        _ => return None,
+                    };
+                    vec![
+                        Val::Str(format!("arn:aws:s3:::{n}").into()),
+                        Val::Str(format!("arn:aws:s3:::{n}/*").into()),
+                    ]
+                } else {
+                    vec![
+                        Val::Expr(arn.clone()),
+                        Val::Expr(format!("\"${{{arn}}}/*\"")),
+                    ]
+                };
+                if let Some(pid) = policy {
+                    let doc = model.policies.iter().find(|p| &p.res.id == pid)?;
+                    let doc = doc.document.as_ref()?;
+                    return match doc.statements_span {
+                        // The statements are an HCL list (`jsonencode({...})`
+                        // in a `.tf` file; a heredoc or JSON string is not edited).
+                        Some(span) => {
+                            let list = self.expr_at(span)?;
+                            if !matches!(list.kind, ExprKind::Array(_)) {
+                                return None;
+                            }
+                            ops.push(TOp::AppendElement {
+                                list,
+                                val: tls_deny_object(resources),
+                            });
+                            Some(())
+                        }
+                        // A `data "aws_iam_policy_document"`: a `statement` block.
+                        None => {
+                            let block = self.block_at(doc.span)?;
+                            let is_doc = block.ident == "data"
+                                && block.labels.first().map(|l| l.0.as_str())
+                                    == Some("aws_iam_policy_document");
+                            if !is_doc || block.body.block("dynamic").is_some() {
+                                return None;
+                            }
+                            ops.push(TOp::Append {
+                                block,
+                                item: tls_deny_block(resources),
+                            });
+                            Some(())
+                        }
+                    };
+                }
                 let doc = Val::Obj(vec![
                     ("Version".into(), s("2012-10-17")),
-                    ("Statement".into(), Val::List(vec![statement])),
+                    (
+                        "Statement".into(),
+                        Val::List(vec![tls_deny_object(resources)]),
+                    ),
                 ]);
                 self.new_resource(
                     id,
@@ -617,6 +658,23 @@ impl<'a> Renderer<'a> {
                 }
             }
             RedirectHttps { redirect } => {
+                // v3 `redirect_all_requests_to = "host"` or `"http://host"`:
+                // the literal URL gets the `https://` scheme.
+                if let Some(expr) = self.literal_at(*redirect) {
+                    let ExprKind::Str(url) = &expr.kind else {
+                        return None;
+                    };
+                    let host = match url.split_once("://") {
+                        Some((scheme, host)) if scheme.eq_ignore_ascii_case("http") => host,
+                        Some(_) => return None,
+                        None => url.as_str(),
+                    };
+                    ops.push(TOp::Replace {
+                        expr,
+                        val: Val::Str(format!("https://{host}").into()),
+                    });
+                    return Some(());
+                }
                 let block = self.block_at(*redirect)?;
                 if !matches!(
                     block.ident.as_str(),
@@ -771,6 +829,52 @@ impl<'a> Renderer<'a> {
     }
 }
 
+/// The statement denying requests without TLS to `resources`, as a policy object.
+fn tls_deny_object(resources: Vec<Val>) -> Val {
+    Val::Obj(vec![
+        ("Sid".into(), s("DenyInsecureTransport")),
+        ("Effect".into(), s("Deny")),
+        ("Principal".into(), s("*")),
+        ("Action".into(), s("s3:*")),
+        ("Resource".into(), Val::List(resources)),
+        (
+            "Condition".into(),
+            Val::Obj(vec![(
+                "Bool".into(),
+                Val::Obj(vec![("aws:SecureTransport".into(), s("false"))]),
+            )]),
+        ),
+    ])
+}
+
+/// The same statement as a `statement` block of `data "aws_iam_policy_document"`.
+fn tls_deny_block(resources: Vec<Val>) -> Item {
+    Item::Block(
+        "statement",
+        vec![
+            attr("sid", s("DenyInsecureTransport")),
+            attr("effect", s("Deny")),
+            attr("actions", Val::List(vec![s("s3:*")])),
+            attr("resources", Val::List(resources)),
+            Item::Block(
+                "principals",
+                vec![
+                    attr("type", s("*")),
+                    attr("identifiers", Val::List(vec![s("*")])),
+                ],
+            ),
+            Item::Block(
+                "condition",
+                vec![
+                    attr("test", s("Bool")),
+                    attr("variable", s("aws:SecureTransport")),
+                    attr("values", Val::List(vec![s("false")])),
+                ],
+            ),
+        ],
+    )
+}
+
 /// Whether `e` is `aws_s3_bucket.NAME...` (or `"${aws_s3_bucket.NAME...}"`).
 fn refers_to(e: &Expr, name: &str) -> bool {
     match &e.kind {
@@ -814,6 +918,7 @@ fn find_expr(e: &Expr, span: Span) -> Option<&Expr> {
         ExprKind::Array(items) => items.iter().find_map(|i| find_expr(i, span)),
         ExprKind::Object(entries) => entries.iter().find_map(|en| find_expr(&en.value, span)),
         ExprKind::Paren(x) => find_expr(x, span),
+        ExprKind::Call { args, .. } => args.iter().find_map(|a| find_expr(a, span)),
         _ => None,
     }
 }
@@ -976,9 +1081,67 @@ fn hcl_render(text: &str, base: usize, ops: &[TOp<'_>], st: &Style) -> Option<Ve
             TOp::Suppress { block, rule } => {
                 edits.push(hcl_suppress(text, base, block, rule, st)?);
             }
+            TOp::AppendElement { list, val } => {
+                edits.push(hcl_append_element(text, base, list, val, st)?);
+            }
         }
     }
     Some(edits)
+}
+
+/// `val` added after the last element of `list` (`[a, b]`, one element per
+/// line, or `[{` ... `}]`), keeping a trailing comma style.
+fn hcl_append_element(text: &str, base: usize, list: &Expr, val: &Val, st: &Style) -> Option<Edit> {
+    let ExprKind::Array(items) = &list.kind else {
+        return None;
+    };
+    let close = (list.span.end - base).checked_sub(1)?;
+    if text.as_bytes().get(close) != Some(&b']') {
+        return None;
+    }
+    let mut out = Out::new();
+    let Some(last) = items.last() else {
+        // `[]`: the element inside.
+        let indent = edit::leading_ws(text, list.span.start - base);
+        write_val(&mut out, val, indent, st);
+        return Some(out.into_edit(Span::empty(close)));
+    };
+    let last_start = last.span.start - base;
+    let last_end = last.span.end - base;
+    let between = text.get(last_end..close)?;
+    let trailing_comma = match between.trim() {
+        "" => false,
+        "," => true,
+        _ => return None,
+    };
+    let own_line = text
+        .get(edit::line_start(text, last_start)..last_start)?
+        .trim()
+        .is_empty();
+    if own_line {
+        // One element per line: a new line like the last one.
+        let indent = edit::leading_ws(text, last_start);
+        let at = if trailing_comma {
+            last_end + between.find(',')? + 1
+        } else {
+            out.lit(",");
+            last_end
+        };
+        out.lit(st.nl);
+        out.lit(indent);
+        write_val(&mut out, val, indent, st);
+        if trailing_comma {
+            out.lit(",");
+        }
+        return Some(out.into_edit(Span::empty(at)));
+    }
+    // `[{` ... `}]` or `[a, b]`: after the last element, on its line.
+    if trailing_comma {
+        return None;
+    }
+    out.lit(", ");
+    write_val(&mut out, val, edit::leading_ws(text, last_end), st);
+    Some(out.into_edit(Span::empty(last_end)))
 }
 
 /// A `# bucketguard: ignore[RULE]` line above `block`'s header (a comment
@@ -1362,7 +1525,11 @@ fn to_ins(v: &Val) -> Option<Ins> {
         Val::Str(x) => Ins::Str(x.clone()),
         Val::Bool(b) => Ins::Bool(*b),
         Val::Int(n) => Ins::Int(*n),
-        Val::Expr(e) => Ins::Str(format!("${{{e}}}").into()),
+        // A quoted template (`"${x}/*"`) is already a JSON string's content.
+        Val::Expr(e) => match e.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+            Some(inner) => Ins::Str(inner.to_string().into()),
+            None => Ins::Str(format!("${{{e}}}").into()),
+        },
         Val::Ph(n, t) => Ins::Placeholder {
             n: *n,
             text: t.clone(),
@@ -1472,6 +1639,8 @@ fn json_render(text: &str, doc: &Document, base: usize, ops: &[TOp<'_>]) -> Opti
             // Terraform JSON has no comments: its `//` properties are
             // documentation, not read as suppressions.
             TOp::Suppress { .. } => return None,
+            // A policy in `.tf.json` is a string: not edited inside.
+            TOp::AppendElement { .. } => return None,
             TOp::Replace { expr, val } => {
                 let node = json_node_at(root, local(expr.span))?;
                 if !node.is_scalar() {
@@ -1497,7 +1666,12 @@ fn json_render(text: &str, doc: &Document, base: usize, ops: &[TOp<'_>]) -> Opti
                         seq,
                         items: vec![value],
                     }),
-                    _ => return None,
+                    None => jops.push(Op::Insert {
+                        map: obj,
+                        after: None,
+                        entries: vec![(Cow::Borrowed(*ident), Ins::Seq(vec![value]))],
+                    }),
+                    Some(_) => return None,
                 }
             }
             TOp::NewResource {

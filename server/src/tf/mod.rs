@@ -557,14 +557,20 @@ impl<'a> Env<'a> {
             None => Field::absent(),
             Some(e) => {
                 let protocol = match self.eval(e) {
-                    V::Str { s, span, via, .. } => {
+                    // A literal URL may be rewritten by the fix (to `https://`).
+                    V::Str {
+                        s,
+                        span,
+                        via,
+                        literal,
+                    } => {
                         let p = s.split_once("://").map(|(p, _)| p.to_ascii_lowercase());
                         match p {
                             Some(p) => Field::set(Val {
                                 lit: Lit::Str(p),
                                 span,
                                 via,
-                                literal: false,
+                                literal,
                             }),
                             None => Field::absent(),
                         }
