@@ -261,15 +261,21 @@ const V3_SETTINGS: &[&str] = &[
 const CASES: &[(&str, &[&str])] = &[
     ("json_v3_bare", BARE),
     ("json_v3_settings", V3_SETTINGS),
+    ("json_v3_website", &["S3-702"]),
     ("json_v4_bare", BARE),
     ("json_v4_kms", &["S3-303", "S3-305"]),
     ("json_v4_noncurrent", &["S3-505"]),
+    ("json_v4_policy_data", &["S3-204"]),
     ("json_v4_settings", V4_SETTINGS),
     ("v3_bare", BARE),
+    ("v3_policy", &["S3-204"]),
     ("v3_settings", V3_SETTINGS),
+    ("v3_website", &["S3-702"]),
     ("v4_bare", BARE),
     ("v4_kms", &["S3-303", "S3-305"]),
     ("v4_noncurrent", &["S3-505"]),
+    ("v4_policy", &["S3-204"]),
+    ("v4_policy_data", &["S3-204"]),
     ("v4_settings", V4_SETTINGS),
 ];
 
