@@ -1292,9 +1292,20 @@ fn hcl_insert(
         }
         _ => format!("{block_indent}{}", st.step),
     };
-    // `=` column of the attributes just before the insertion point.
+    // `=` column of the attributes just before the insertion point; when
+    // attributes follow them directly, all are aligned like `terraform fmt`.
+    // (An attribute whose value spans lines ends such a run, as in `terraform fmt`.)
+    let keys: Vec<&str> = items
+        .iter()
+        .map_while(|i| match i {
+            Item::Attr { key, val, .. } if !multi_line(val) => Some(*key),
+            _ => None,
+        })
+        .collect();
     let align = match last {
-        Some((_, true)) => eq_column(text, base, &block.body),
+        Some((_, true)) if !keys.is_empty() => {
+            realign(text, base, &block.body, &indent, &keys, edits)
+        }
         _ => 0,
     };
     let mut out = Out::new();
@@ -1332,12 +1343,70 @@ fn header_open(text: &str, base: usize, block: &Block) -> Option<usize> {
     Some(from + rel)
 }
 
-/// The column of `=` shared by the run of single-line attributes that ends
-/// the body (0 when they are not aligned, or the body does not end with one).
-fn eq_column(text: &str, base: usize, body: &Body) -> usize {
+/// Whether `v` is written on more than one line.
+fn multi_line(v: &Val) -> bool {
+    match v {
+        Val::Obj(_) | Val::JsonEncode(_) => true,
+        Val::List(items) => items.iter().any(multi_line),
+        _ => false,
+    }
+}
+
+/// The `=` column for the run of single-line attributes that ends the body
+/// followed by new attributes `keys` at `indent`, with edits (pushed to
+/// `edits`) re-padding the run to it. When the run is not aligned (nor a
+/// single attribute), nothing is re-padded and 0 is returned.
+fn realign(
+    text: &str,
+    base: usize,
+    body: &Body,
+    indent: &str,
+    keys: &[&str],
+    edits: &mut Vec<Edit>,
+) -> usize {
+    let run = attr_run(text, base, body);
+    let Some(first) = run.first() else {
+        return 0;
+    };
+    if run.iter().any(|a| a.eq_col != first.eq_col) {
+        return 0;
+    }
+    let indent_cols = indent.chars().count();
+    let widest = run
+        .iter()
+        .map(|a| a.key_end_col)
+        .chain(keys.iter().map(|k| indent_cols + k.chars().count()))
+        .max()
+        .unwrap_or(0);
+    let eq_col = widest + 1;
+    for a in &run {
+        let want = eq_col - a.key_end_col;
+        if a.eq - a.key_end != want {
+            edits.push(Edit {
+                span: Span::new(a.key_end, a.eq),
+                text: " ".repeat(want),
+                snippet: None,
+            });
+        }
+    }
+    eq_col
+}
+
+/// A single-line attribute of a run: where its key ends and its `=` is
+/// (local offsets), and their columns.
+struct RunAttr {
+    key_end: usize,
+    eq: usize,
+    key_end_col: usize,
+    eq_col: usize,
+}
+
+/// The run of single-line attributes on consecutive lines that ends the
+/// body, last first. Empty when a gap before an `=` is not only spaces.
+fn attr_run(text: &str, base: usize, body: &Body) -> Vec<RunAttr> {
+    let mut out = Vec::new();
     let mut attrs: Vec<_> = body.attrs.iter().collect();
     attrs.sort_by_key(|a| a.span.start);
-    let mut cols = Vec::new();
     let mut prev_line: Option<usize> = None;
     for a in attrs.iter().rev() {
         let start = a.span.start - base;
@@ -1353,18 +1422,23 @@ fn eq_column(text: &str, base: usize, body: &Body) -> usize {
         }
         prev_line = Some(line);
         let key_end = a.key_span.end - base;
-        let Some(rel) = text
-            .get(key_end..a.value.span.start - base)
-            .and_then(|s| s.find('='))
-        else {
+        let Some(gap) = text.get(key_end..a.value.span.start - base) else {
             break;
         };
-        cols.push(edit::col(text, key_end + rel));
+        let Some(rel) = gap.find('=') else {
+            break;
+        };
+        if !gap[..rel].bytes().all(|b| b == b' ') {
+            return Vec::new();
+        }
+        out.push(RunAttr {
+            key_end,
+            eq: key_end + rel,
+            key_end_col: edit::col(text, key_end),
+            eq_col: edit::col(text, key_end + rel),
+        });
     }
-    match cols.first() {
-        Some(c) if cols.len() > 1 && cols.iter().all(|x| x == c) => *c,
-        _ => 0,
-    }
+    out
 }
 
 /// Write `items` one per line at `indent`, aligning the `=` of runs of
@@ -1379,24 +1453,35 @@ fn write_items(out: &mut Out, items: &[Item], indent: &str, st: &Style, align: u
                     .iter()
                     .take_while(|x| matches!(x, Item::Attr { .. }))
                     .collect();
-                let width = run
-                    .iter()
-                    .map(|x| match x {
-                        Item::Attr { key, .. } => key.len(),
-                        Item::Block(..) => 0,
-                    })
-                    .max()
-                    .unwrap_or(0)
-                    .max(if first {
-                        align.saturating_sub(indent.len() + 1)
-                    } else {
-                        0
-                    });
                 if !first {
                     out.lit(st.nl);
                 }
-                for x in &run {
-                    if let Item::Attr { key, val, .. } = x {
+                // Single-line attributes in a row share their `=` column; one
+                // whose value spans lines stands alone (`terraform fmt`).
+                let attrs: Vec<(&str, &Val)> = run
+                    .iter()
+                    .filter_map(|x| match x {
+                        Item::Attr { key, val, .. } => Some((*key, val)),
+                        Item::Block(..) => None,
+                    })
+                    .collect();
+                let mut j = 0;
+                while let Some((_, v)) = attrs.get(j) {
+                    let alone = multi_line(v);
+                    let n = if alone {
+                        1
+                    } else {
+                        attrs[j..]
+                            .iter()
+                            .take_while(|(_, v)| !multi_line(v))
+                            .count()
+                    };
+                    let group = &attrs[j..j + n];
+                    let mut width = group.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+                    if j == 0 && first && !alone {
+                        width = width.max(align.saturating_sub(indent.len() + 1));
+                    }
+                    for (key, val) in group {
                         out.lit(indent);
                         out.lit(key);
                         out.spaces(width - key.len());
@@ -1404,6 +1489,7 @@ fn write_items(out: &mut Out, items: &[Item], indent: &str, st: &Style, align: u
                         write_val(out, val, indent, st);
                         out.lit(st.nl);
                     }
+                    j += n;
                 }
                 i += run.len();
             }
@@ -1498,8 +1584,26 @@ fn write_val(out: &mut Out, v: &Val, indent: &str, st: &Style) {
                     }
                 })
                 .collect();
-            let width = keys.iter().map(String::len).max().unwrap_or(0);
-            for (k, (_, x)) in keys.iter().zip(entries) {
+            // `=` aligned over runs of single-line values, as in `write_items`.
+            let widths: Vec<usize> = {
+                let mut w = vec![0; keys.len()];
+                let mut j = 0;
+                while j < keys.len() {
+                    let n = if multi_line(&entries[j].1) {
+                        1
+                    } else {
+                        entries[j..]
+                            .iter()
+                            .take_while(|(_, x)| !multi_line(x))
+                            .count()
+                    };
+                    let width = keys[j..j + n].iter().map(String::len).max().unwrap_or(0);
+                    w[j..j + n].fill(width);
+                    j += n;
+                }
+                w
+            };
+            for ((k, (_, x)), width) in keys.iter().zip(entries).zip(widths) {
                 out.lit(&deeper);
                 out.lit(k);
                 out.spaces(width - k.len());
