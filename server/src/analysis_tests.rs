@@ -1,4 +1,5 @@
 use super::*;
+use crate::tf::Role;
 
 fn settings() -> Settings {
     Settings {
@@ -103,7 +104,7 @@ fn terraform_suppression_edit_adds_a_comment_above_the_header_or_extends_one() {
         .find(|d| d.resource.as_deref() == Some("aws_s3_bucket.data"))
         .map(|d| d.code.clone())
         .unwrap();
-    let edits = suppression_edits_tf(tf, "aws_s3_bucket.data", &code).unwrap();
+    let edits = suppression_edits_tf(Role::Hcl, tf, "aws_s3_bucket.data", &code).unwrap();
     let (out, _) = crate::fix::apply_edits(tf, &edits);
     assert!(out.starts_with(&format!("# bucketguard: ignore[{code}]\nresource")));
     let after = analyze("main.tf", &out, &all);
@@ -120,19 +121,29 @@ fn terraform_suppression_edit_adds_a_comment_above_the_header_or_extends_one() {
         .find(|d| d.resource.as_deref() == Some("aws_s3_bucket.data"))
         .map(|d| d.code.clone())
         .unwrap();
-    let edits = suppression_edits_tf(&out, "aws_s3_bucket.data", &other).unwrap();
+    let edits = suppression_edits_tf(Role::Hcl, &out, "aws_s3_bucket.data", &other).unwrap();
     let (out2, _) = crate::fix::apply_edits(&out, &edits);
     assert!(out2.starts_with(&format!("# bucketguard: ignore[{code}, {other}]\nresource")));
     let crlf = tf.replace('\n', "\r\n");
-    let edits = suppression_edits_tf(&crlf, "aws_s3_bucket.data", &code).unwrap();
+    let edits = suppression_edits_tf(Role::Hcl, &crlf, "aws_s3_bucket.data", &code).unwrap();
     assert!(edits[0].text.ends_with("\r\n"));
 
+    // `.tf.json` cannot hold a suppression (no comments); tfvars hold no resources.
+    let json =
+        r#"{"resource": {"aws_s3_bucket": {"data": {"bucket": "d", "acl": "public-read"}}}}"#;
+    assert!(suppression_edits_tf(Role::Json, json, "aws_s3_bucket.data", &code).is_none());
+    assert!(suppression_edits_tf(Role::Vars, tf, "aws_s3_bucket.data", &code).is_none());
+
     // Unknown resource, unknown rule, broken file: nothing.
-    assert!(suppression_edits_tf(tf, "aws_s3_bucket.other", &code).is_none());
-    assert!(suppression_edits_tf(tf, "aws_s3_bucket.data", "S3-999").is_none());
-    assert!(
-        suppression_edits_tf("resource \"aws_s3_bucket\" {", "aws_s3_bucket.data", &code).is_none()
-    );
+    assert!(suppression_edits_tf(Role::Hcl, tf, "aws_s3_bucket.other", &code).is_none());
+    assert!(suppression_edits_tf(Role::Hcl, tf, "aws_s3_bucket.data", "S3-999").is_none());
+    assert!(suppression_edits_tf(
+        Role::Hcl,
+        "resource \"aws_s3_bucket\" {",
+        "aws_s3_bucket.data",
+        &code
+    )
+    .is_none());
 }
 
 /// A module analysed through a parse cache, edit after edit (a file

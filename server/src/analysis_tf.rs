@@ -136,66 +136,29 @@ pub fn analyze_module_cached<'p>(
     out
 }
 /// The edit that suppresses `rule` for Terraform resource `resource`
-/// (`TYPE.NAME`) in a `.tf` file: a `# bucketguard: ignore[RULE]` line
-/// above the resource header (a comment there covers the whole block), or
-/// the id added to such a comment already on the line above. `None` when
-/// the file does not parse or holds no such resource.
+/// (`TYPE.NAME`) in a file of role `role`, rendered by [`fix::tf`]: in a
+/// `.tf` file a `# bucketguard: ignore[RULE]` line above the resource
+/// header (a comment there covers the whole block), or the id added to
+/// such a comment already on the line above. `None` when the file does
+/// not parse, holds no such resource, or cannot hold a suppression
+/// (`.tf.json` has no comments, tfvars no resources).
 pub fn suppression_edits_tf(
+    role: Role,
     text: &str,
     resource: &str,
     rule: &str,
-) -> Option<Vec<crate::fix::Edit>> {
+) -> Option<Vec<fix::Edit>> {
     let rule = rules::find(rule).filter(|r| r.id == rule)?;
-    let file = crate::syntax::hcl::parse(text);
-    if !file.errors.is_empty() {
-        return None;
-    }
-    let (ty, name) = resource.split_once('.')?;
-    let block = file.body.blocks.iter().find(|b| {
-        b.ident == "resource"
-            && b.labels.len() == 2
-            && b.labels.first().is_some_and(|l| l.0 == ty)
-            && b.labels.get(1).is_some_and(|l| l.0 == name)
-    })?;
-    let start = block.header_span.start;
-    let before = text.get(..start)?;
-    let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    let indent = text.get(line_start..start)?;
-    if !indent.chars().all(|c| c == ' ' || c == '\t') {
-        return None;
-    }
-    let edit = |at: usize, text: String| crate::fix::Edit {
-        span: Span::empty(at),
-        text,
-        snippet: None,
+    let path = match role {
+        Role::Hcl => "main.tf",
+        Role::Json | Role::Vars => return None,
     };
-    // A suppression comment on the line above: add the id to it.
-    if line_start > 0 {
-        let upto = &before[..line_start];
-        let prev_end = if upto.ends_with("\r\n") {
-            line_start - 2
-        } else {
-            line_start - 1
-        };
-        let prev_start = before[..prev_end].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-        let prev = &before[prev_start..prev_end];
-        let t = prev.trim_start();
-        if t.starts_with('#') || t.starts_with("//") {
-            if let Some(open) = prev
-                .find("bucketguard:")
-                .and_then(|k| prev[k..].find("ignore[").map(|i| k + i + "ignore[".len()))
-            {
-                if let Some(close) = prev[open..].find(']') {
-                    let at = prev_start + open + close;
-                    let sep = if close == 0 { "" } else { ", " };
-                    return Some(vec![edit(at, format!("{sep}{}", rule.id))]);
-                }
-            }
-        }
-    }
-    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    Some(vec![edit(
-        line_start,
-        format!("{indent}# bucketguard: ignore[{}]{nl}", rule.id),
-    )])
+    let module = Module::build(&[(path, text)]);
+    fix::tf::Renderer::new(&module, vec![text]).render(
+        &fix::FixIntent::SuppressForResource {
+            resource: resource.to_string(),
+            rule: rule.id.to_string(),
+        },
+        0,
+    )
 }

@@ -123,8 +123,9 @@ pub enum FixIntent {
     /// Add an inventory configuration with placeholders.
     AddInventory { resource: String },
     /// Suppress `rule` for `resource`: add the id to the resource's
-    /// `Metadata.bucketguard.ignore`. Offered by the editor, never applied
-    /// by `check --fix`.
+    /// `Metadata.bucketguard.ignore` (CloudFormation) or a
+    /// `# bucketguard: ignore[...]` comment above its header (`.tf`).
+    /// Offered by the editor, never applied by `check --fix`.
     SuppressForResource { resource: String, rule: String },
 }
 

@@ -101,6 +101,10 @@ enum TOp<'a> {
         name: String,
         items: Vec<Item>,
     },
+    /// Add `val` as the last element of the HCL list `list`.
+    AppendElement { list: &'a Expr, val: Val },
+    /// Suppress `rule` for the top-level `block`: a comment above its header.
+    Suppress { block: &'a Block, rule: String },
 }
 
 /// Renders fix intents for the files of one module.
@@ -167,8 +171,10 @@ impl<'a> Renderer<'a> {
         // Every op must be in `file`.
         for op in &ops {
             let span = match op {
-                TOp::Replace { expr, .. } => expr.span,
-                TOp::Set { block, .. } | TOp::Append { block, .. } => block.span,
+                TOp::Replace { expr, .. } | TOp::AppendElement { list: expr, .. } => expr.span,
+                TOp::Set { block, .. }
+                | TOp::Append { block, .. }
+                | TOp::Suppress { block, .. } => block.span,
                 TOp::NewResource { after, .. } => after.span,
             };
             if self.module.file_at(span.start) != Some(file) {
@@ -247,6 +253,12 @@ impl<'a> Renderer<'a> {
             ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::Number(_)
         )
         .then_some(e)
+    }
+
+    /// The expression written at `span` (in attributes, lists, objects, calls).
+    fn expr_at(&self, span: Span) -> Option<&'a Expr> {
+        let i = self.module.file_at(span.start)?;
+        find_expr_in_body(&self.module.files.get(i)?.file.body, span)
     }
 
     /// `resource "TYPE" "NAME"` for id `TYPE.NAME`.
@@ -385,34 +397,67 @@ impl<'a> Renderer<'a> {
                 )
             }
             AddTlsDeny { bucket: id, policy } => {
-                if policy.is_some() {
-                    return None;
-                }
                 let (_, name) = self.bucket_for_new(id)?;
                 let arn = format!("aws_s3_bucket.{name}.arn");
-                let statement = Val::Obj(vec![
-                    ("Sid".into(), s("DenyInsecureTransport")),
-                    ("Effect".into(), s("Deny")),
-                    ("Principal".into(), s("*")),
-                    ("Action".into(), s("s3:*")),
-                    (
-                        "Resource".into(),
-                        Val::List(vec![
-                            Val::Expr(arn.clone()),
-                            Val::Expr(format!("\"${{{arn}}}/*\"")),
-                        ]),
-                    ),
-                    (
-                        "Condition".into(),
-                        Val::Obj(vec![(
-                            "Bool".into(),
-                            Val::Obj(vec![("aws:SecureTransport".into(), s("false"))]),
-                        )]),
-                    ),
-                ]);
+                // A policy written on the bucket itself (v3 `policy`) cannot
+                // reference the bucket's `arn` (a cycle): its literal name is used.
+                let resources = if policy.as_deref() == Some(id.as_str()) {
+                    let b = bucket(id)?;
+                    let (v, _) = b.name.values().next()?;
+                    let n = match (&v.lit, b.name.values().count()) {
+                        (crate::model::Lit::Str(n), 1) if v.literal => n.clone(),
+                        _ => return None,
+                    };
+                    vec![
+                        Val::Str(format!("arn:aws:s3:::{n}").into()),
+                        Val::Str(format!("arn:aws:s3:::{n}/*").into()),
+                    ]
+                } else {
+                    vec![
+                        Val::Expr(arn.clone()),
+                        Val::Expr(format!("\"${{{arn}}}/*\"")),
+                    ]
+                };
+                if let Some(pid) = policy {
+                    let doc = model.policies.iter().find(|p| &p.res.id == pid)?;
+                    let doc = doc.document.as_ref()?;
+                    return match doc.statements_span {
+                        // The statements are an HCL list (`jsonencode({...})`
+                        // in a `.tf` file; a heredoc or JSON string is not edited).
+                        Some(span) => {
+                            let list = self.expr_at(span)?;
+                            if !matches!(list.kind, ExprKind::Array(_)) {
+                                return None;
+                            }
+                            ops.push(TOp::AppendElement {
+                                list,
+                                val: tls_deny_object(resources),
+                            });
+                            Some(())
+                        }
+                        // A `data "aws_iam_policy_document"`: a `statement` block.
+                        None => {
+                            let block = self.block_at(doc.span)?;
+                            let is_doc = block.ident == "data"
+                                && block.labels.first().map(|l| l.0.as_str())
+                                    == Some("aws_iam_policy_document");
+                            if !is_doc || block.body.block("dynamic").is_some() {
+                                return None;
+                            }
+                            ops.push(TOp::Append {
+                                block,
+                                item: tls_deny_block(resources),
+                            });
+                            Some(())
+                        }
+                    };
+                }
                 let doc = Val::Obj(vec![
                     ("Version".into(), s("2012-10-17")),
-                    ("Statement".into(), Val::List(vec![statement])),
+                    (
+                        "Statement".into(),
+                        Val::List(vec![tls_deny_object(resources)]),
+                    ),
                 ]);
                 self.new_resource(
                     id,
@@ -613,6 +658,23 @@ impl<'a> Renderer<'a> {
                 }
             }
             RedirectHttps { redirect } => {
+                // v3 `redirect_all_requests_to = "host"` or `"http://host"`:
+                // the literal URL gets the `https://` scheme.
+                if let Some(expr) = self.literal_at(*redirect) {
+                    let ExprKind::Str(url) = &expr.kind else {
+                        return None;
+                    };
+                    let host = match url.split_once("://") {
+                        Some((scheme, host)) if scheme.eq_ignore_ascii_case("http") => host,
+                        Some(_) => return None,
+                        None => url.as_str(),
+                    };
+                    ops.push(TOp::Replace {
+                        expr,
+                        val: Val::Str(format!("https://{host}").into()),
+                    });
+                    return Some(());
+                }
                 let block = self.block_at(*redirect)?;
                 if !matches!(
                     block.ident.as_str(),
@@ -674,7 +736,14 @@ impl<'a> Renderer<'a> {
                 ],
                 ops,
             ),
-            SuppressForResource { .. } => None,
+            SuppressForResource { resource, rule } => {
+                let block = self.resource(resource)?;
+                ops.push(TOp::Suppress {
+                    block,
+                    rule: rule.clone(),
+                });
+                Some(())
+            }
         }
     }
 
@@ -760,6 +829,52 @@ impl<'a> Renderer<'a> {
     }
 }
 
+/// The statement denying requests without TLS to `resources`, as a policy object.
+fn tls_deny_object(resources: Vec<Val>) -> Val {
+    Val::Obj(vec![
+        ("Sid".into(), s("DenyInsecureTransport")),
+        ("Effect".into(), s("Deny")),
+        ("Principal".into(), s("*")),
+        ("Action".into(), s("s3:*")),
+        ("Resource".into(), Val::List(resources)),
+        (
+            "Condition".into(),
+            Val::Obj(vec![(
+                "Bool".into(),
+                Val::Obj(vec![("aws:SecureTransport".into(), s("false"))]),
+            )]),
+        ),
+    ])
+}
+
+/// The same statement as a `statement` block of `data "aws_iam_policy_document"`.
+fn tls_deny_block(resources: Vec<Val>) -> Item {
+    Item::Block(
+        "statement",
+        vec![
+            attr("sid", s("DenyInsecureTransport")),
+            attr("effect", s("Deny")),
+            attr("actions", Val::List(vec![s("s3:*")])),
+            attr("resources", Val::List(resources)),
+            Item::Block(
+                "principals",
+                vec![
+                    attr("type", s("*")),
+                    attr("identifiers", Val::List(vec![s("*")])),
+                ],
+            ),
+            Item::Block(
+                "condition",
+                vec![
+                    attr("test", s("Bool")),
+                    attr("variable", s("aws:SecureTransport")),
+                    attr("values", Val::List(vec![s("false")])),
+                ],
+            ),
+        ],
+    )
+}
+
 /// Whether `e` is `aws_s3_bucket.NAME...` (or `"${aws_s3_bucket.NAME...}"`).
 fn refers_to(e: &Expr, name: &str) -> bool {
     match &e.kind {
@@ -803,6 +918,7 @@ fn find_expr(e: &Expr, span: Span) -> Option<&Expr> {
         ExprKind::Array(items) => items.iter().find_map(|i| find_expr(i, span)),
         ExprKind::Object(entries) => entries.iter().find_map(|en| find_expr(&en.value, span)),
         ExprKind::Paren(x) => find_expr(x, span),
+        ExprKind::Call { args, .. } => args.iter().find_map(|a| find_expr(a, span)),
         _ => None,
     }
 }
@@ -962,9 +1078,113 @@ fn hcl_render(text: &str, base: usize, ops: &[TOp<'_>], st: &Style) -> Option<Ve
                 out.lit("}");
                 edits.push(out.into_edit(Span::new(at, at)));
             }
+            TOp::Suppress { block, rule } => {
+                edits.push(hcl_suppress(text, base, block, rule, st)?);
+            }
+            TOp::AppendElement { list, val } => {
+                edits.push(hcl_append_element(text, base, list, val, st)?);
+            }
         }
     }
     Some(edits)
+}
+
+/// `val` added after the last element of `list` (`[a, b]`, one element per
+/// line, or `[{` ... `}]`), keeping a trailing comma style.
+fn hcl_append_element(text: &str, base: usize, list: &Expr, val: &Val, st: &Style) -> Option<Edit> {
+    let ExprKind::Array(items) = &list.kind else {
+        return None;
+    };
+    let close = (list.span.end - base).checked_sub(1)?;
+    if text.as_bytes().get(close) != Some(&b']') {
+        return None;
+    }
+    let mut out = Out::new();
+    let Some(last) = items.last() else {
+        // `[]`: the element inside.
+        let indent = edit::leading_ws(text, list.span.start - base);
+        write_val(&mut out, val, indent, st);
+        return Some(out.into_edit(Span::empty(close)));
+    };
+    let last_start = last.span.start - base;
+    let last_end = last.span.end - base;
+    let between = text.get(last_end..close)?;
+    let trailing_comma = match between.trim() {
+        "" => false,
+        "," => true,
+        _ => return None,
+    };
+    let own_line = text
+        .get(edit::line_start(text, last_start)..last_start)?
+        .trim()
+        .is_empty();
+    if own_line {
+        // One element per line: a new line like the last one.
+        let indent = edit::leading_ws(text, last_start);
+        let at = if trailing_comma {
+            last_end + between.find(',')? + 1
+        } else {
+            out.lit(",");
+            last_end
+        };
+        out.lit(st.nl);
+        out.lit(indent);
+        write_val(&mut out, val, indent, st);
+        if trailing_comma {
+            out.lit(",");
+        }
+        return Some(out.into_edit(Span::empty(at)));
+    }
+    // `[{` ... `}]` or `[a, b]`: after the last element, on its line.
+    if trailing_comma {
+        return None;
+    }
+    out.lit(", ");
+    write_val(&mut out, val, edit::leading_ws(text, last_end), st);
+    Some(out.into_edit(Span::empty(last_end)))
+}
+
+/// A `# bucketguard: ignore[RULE]` line above `block`'s header (a comment
+/// there covers the whole block), or `RULE` added to such a comment already
+/// on the line above.
+fn hcl_suppress(text: &str, base: usize, block: &Block, rule: &str, st: &Style) -> Option<Edit> {
+    let start = block.header_span.start - base;
+    let before = text.get(..start)?;
+    let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let indent = text.get(line_start..start)?;
+    if !indent.chars().all(|c| c == ' ' || c == '\t') {
+        return None;
+    }
+    let edit = |at: usize, text: String| Edit {
+        span: Span::empty(at),
+        text,
+        snippet: None,
+    };
+    if line_start > 0 {
+        let prev_end = if before[..line_start].ends_with("\r\n") {
+            line_start - 2
+        } else {
+            line_start - 1
+        };
+        let prev_start = before[..prev_end].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let prev = &before[prev_start..prev_end];
+        let t = prev.trim_start();
+        if t.starts_with('#') || t.starts_with("//") {
+            let open = prev
+                .find("bucketguard:")
+                .and_then(|k| prev[k..].find("ignore[").map(|i| k + i + "ignore[".len()));
+            if let Some(open) = open {
+                if let Some(close) = prev[open..].find(']') {
+                    let sep = if close == 0 { "" } else { ", " };
+                    return Some(edit(prev_start + open + close, format!("{sep}{rule}")));
+                }
+            }
+        }
+    }
+    Some(edit(
+        line_start,
+        format!("{indent}# bucketguard: ignore[{rule}]{}", st.nl),
+    ))
 }
 
 /// Make `block` hold `items`: replace differing literals of forced
@@ -1072,9 +1292,20 @@ fn hcl_insert(
         }
         _ => format!("{block_indent}{}", st.step),
     };
-    // `=` column of the attributes just before the insertion point.
+    // `=` column of the attributes just before the insertion point; when
+    // attributes follow them directly, all are aligned like `terraform fmt`.
+    // (An attribute whose value spans lines ends such a run, as in `terraform fmt`.)
+    let keys: Vec<&str> = items
+        .iter()
+        .map_while(|i| match i {
+            Item::Attr { key, val, .. } if !multi_line(val) => Some(*key),
+            _ => None,
+        })
+        .collect();
     let align = match last {
-        Some((_, true)) => eq_column(text, base, &block.body),
+        Some((_, true)) if !keys.is_empty() => {
+            realign(text, base, &block.body, &indent, &keys, edits)
+        }
         _ => 0,
     };
     let mut out = Out::new();
@@ -1112,12 +1343,70 @@ fn header_open(text: &str, base: usize, block: &Block) -> Option<usize> {
     Some(from + rel)
 }
 
-/// The column of `=` shared by the run of single-line attributes that ends
-/// the body (0 when they are not aligned, or the body does not end with one).
-fn eq_column(text: &str, base: usize, body: &Body) -> usize {
+/// Whether `v` is written on more than one line.
+fn multi_line(v: &Val) -> bool {
+    match v {
+        Val::Obj(_) | Val::JsonEncode(_) => true,
+        Val::List(items) => items.iter().any(multi_line),
+        _ => false,
+    }
+}
+
+/// The `=` column for the run of single-line attributes that ends the body
+/// followed by new attributes `keys` at `indent`, with edits (pushed to
+/// `edits`) re-padding the run to it. When the run is not aligned (nor a
+/// single attribute), nothing is re-padded and 0 is returned.
+fn realign(
+    text: &str,
+    base: usize,
+    body: &Body,
+    indent: &str,
+    keys: &[&str],
+    edits: &mut Vec<Edit>,
+) -> usize {
+    let run = attr_run(text, base, body);
+    let Some(first) = run.first() else {
+        return 0;
+    };
+    if run.iter().any(|a| a.eq_col != first.eq_col) {
+        return 0;
+    }
+    let indent_cols = indent.chars().count();
+    let widest = run
+        .iter()
+        .map(|a| a.key_end_col)
+        .chain(keys.iter().map(|k| indent_cols + k.chars().count()))
+        .max()
+        .unwrap_or(0);
+    let eq_col = widest + 1;
+    for a in &run {
+        let want = eq_col - a.key_end_col;
+        if a.eq - a.key_end != want {
+            edits.push(Edit {
+                span: Span::new(a.key_end, a.eq),
+                text: " ".repeat(want),
+                snippet: None,
+            });
+        }
+    }
+    eq_col
+}
+
+/// A single-line attribute of a run: where its key ends and its `=` is
+/// (local offsets), and their columns.
+struct RunAttr {
+    key_end: usize,
+    eq: usize,
+    key_end_col: usize,
+    eq_col: usize,
+}
+
+/// The run of single-line attributes on consecutive lines that ends the
+/// body, last first. Empty when a gap before an `=` is not only spaces.
+fn attr_run(text: &str, base: usize, body: &Body) -> Vec<RunAttr> {
+    let mut out = Vec::new();
     let mut attrs: Vec<_> = body.attrs.iter().collect();
     attrs.sort_by_key(|a| a.span.start);
-    let mut cols = Vec::new();
     let mut prev_line: Option<usize> = None;
     for a in attrs.iter().rev() {
         let start = a.span.start - base;
@@ -1133,18 +1422,23 @@ fn eq_column(text: &str, base: usize, body: &Body) -> usize {
         }
         prev_line = Some(line);
         let key_end = a.key_span.end - base;
-        let Some(rel) = text
-            .get(key_end..a.value.span.start - base)
-            .and_then(|s| s.find('='))
-        else {
+        let Some(gap) = text.get(key_end..a.value.span.start - base) else {
             break;
         };
-        cols.push(edit::col(text, key_end + rel));
+        let Some(rel) = gap.find('=') else {
+            break;
+        };
+        if !gap[..rel].bytes().all(|b| b == b' ') {
+            return Vec::new();
+        }
+        out.push(RunAttr {
+            key_end,
+            eq: key_end + rel,
+            key_end_col: edit::col(text, key_end),
+            eq_col: edit::col(text, key_end + rel),
+        });
     }
-    match cols.first() {
-        Some(c) if cols.len() > 1 && cols.iter().all(|x| x == c) => *c,
-        _ => 0,
-    }
+    out
 }
 
 /// Write `items` one per line at `indent`, aligning the `=` of runs of
@@ -1159,24 +1453,35 @@ fn write_items(out: &mut Out, items: &[Item], indent: &str, st: &Style, align: u
                     .iter()
                     .take_while(|x| matches!(x, Item::Attr { .. }))
                     .collect();
-                let width = run
-                    .iter()
-                    .map(|x| match x {
-                        Item::Attr { key, .. } => key.len(),
-                        Item::Block(..) => 0,
-                    })
-                    .max()
-                    .unwrap_or(0)
-                    .max(if first {
-                        align.saturating_sub(indent.len() + 1)
-                    } else {
-                        0
-                    });
                 if !first {
                     out.lit(st.nl);
                 }
-                for x in &run {
-                    if let Item::Attr { key, val, .. } = x {
+                // Single-line attributes in a row share their `=` column; one
+                // whose value spans lines stands alone (`terraform fmt`).
+                let attrs: Vec<(&str, &Val)> = run
+                    .iter()
+                    .filter_map(|x| match x {
+                        Item::Attr { key, val, .. } => Some((*key, val)),
+                        Item::Block(..) => None,
+                    })
+                    .collect();
+                let mut j = 0;
+                while let Some((_, v)) = attrs.get(j) {
+                    let alone = multi_line(v);
+                    let n = if alone {
+                        1
+                    } else {
+                        attrs[j..]
+                            .iter()
+                            .take_while(|(_, v)| !multi_line(v))
+                            .count()
+                    };
+                    let group = &attrs[j..j + n];
+                    let mut width = group.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+                    if j == 0 && first && !alone {
+                        width = width.max(align.saturating_sub(indent.len() + 1));
+                    }
+                    for (key, val) in group {
                         out.lit(indent);
                         out.lit(key);
                         out.spaces(width - key.len());
@@ -1184,6 +1489,7 @@ fn write_items(out: &mut Out, items: &[Item], indent: &str, st: &Style, align: u
                         write_val(out, val, indent, st);
                         out.lit(st.nl);
                     }
+                    j += n;
                 }
                 i += run.len();
             }
@@ -1278,8 +1584,26 @@ fn write_val(out: &mut Out, v: &Val, indent: &str, st: &Style) {
                     }
                 })
                 .collect();
-            let width = keys.iter().map(String::len).max().unwrap_or(0);
-            for (k, (_, x)) in keys.iter().zip(entries) {
+            // `=` aligned over runs of single-line values, as in `write_items`.
+            let widths: Vec<usize> = {
+                let mut w = vec![0; keys.len()];
+                let mut j = 0;
+                while j < keys.len() {
+                    let n = if multi_line(&entries[j].1) {
+                        1
+                    } else {
+                        entries[j..]
+                            .iter()
+                            .take_while(|(_, x)| !multi_line(x))
+                            .count()
+                    };
+                    let width = keys[j..j + n].iter().map(String::len).max().unwrap_or(0);
+                    w[j..j + n].fill(width);
+                    j += n;
+                }
+                w
+            };
+            for ((k, (_, x)), width) in keys.iter().zip(entries).zip(widths) {
                 out.lit(&deeper);
                 out.lit(k);
                 out.spaces(width - k.len());
@@ -1305,7 +1629,11 @@ fn to_ins(v: &Val) -> Option<Ins> {
         Val::Str(x) => Ins::Str(x.clone()),
         Val::Bool(b) => Ins::Bool(*b),
         Val::Int(n) => Ins::Int(*n),
-        Val::Expr(e) => Ins::Str(format!("${{{e}}}").into()),
+        // A quoted template (`"${x}/*"`) is already a JSON string's content.
+        Val::Expr(e) => match e.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+            Some(inner) => Ins::Str(inner.to_string().into()),
+            None => Ins::Str(format!("${{{e}}}").into()),
+        },
         Val::Ph(n, t) => Ins::Placeholder {
             n: *n,
             text: t.clone(),
@@ -1321,8 +1649,45 @@ fn to_ins(v: &Val) -> Option<Ins> {
                 .map(|(k, x)| Some((k.clone(), to_ins(x)?)))
                 .collect::<Option<_>>()?,
         ),
-        // A policy object in JSON would need a string template; not offered.
-        Val::JsonEncode(_) => return None,
+        // A policy in JSON: a string template calling `jsonencode` on the
+        // object written in HCL on one line.
+        Val::JsonEncode(x) => Ins::Str(format!("${{jsonencode({})}}", hcl_inline(x)?).into()),
+    })
+}
+
+/// `v` as HCL on one line (inside a `.tf.json` string template). `None`
+/// for placeholders, which cannot be snippet tab stops there.
+fn hcl_inline(v: &Val) -> Option<String> {
+    Some(match v {
+        Val::Str(x) => hcl_string(x),
+        Val::Bool(b) => b.to_string(),
+        Val::Int(n) => n.to_string(),
+        Val::Expr(e) => e.clone(),
+        Val::Ph(..) | Val::PhNum(..) => return None,
+        Val::List(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(hcl_inline)
+                .collect::<Option<Vec<_>>>()?
+                .join(", ")
+        ),
+        Val::Obj(entries) => format!(
+            "{{{}}}",
+            entries
+                .iter()
+                .map(|(k, x)| {
+                    let k = if is_ident(k) {
+                        k.to_string()
+                    } else {
+                        hcl_string(k)
+                    };
+                    Some(format!("{k} = {}", hcl_inline(x)?))
+                })
+                .collect::<Option<Vec<_>>>()?
+                .join(", ")
+        ),
+        Val::JsonEncode(x) => format!("jsonencode({})", hcl_inline(x)?),
     })
 }
 
@@ -1375,6 +1740,11 @@ fn json_render(text: &str, doc: &Document, base: usize, ops: &[TOp<'_>]) -> Opti
     let mut jops: Vec<Op<'_>> = Vec::new();
     for op in ops {
         match op {
+            // Terraform JSON has no comments: its `//` properties are
+            // documentation, not read as suppressions.
+            TOp::Suppress { .. } => return None,
+            // A policy in `.tf.json` is a string: not edited inside.
+            TOp::AppendElement { .. } => return None,
             TOp::Replace { expr, val } => {
                 let node = json_node_at(root, local(expr.span))?;
                 if !node.is_scalar() {
@@ -1400,7 +1770,12 @@ fn json_render(text: &str, doc: &Document, base: usize, ops: &[TOp<'_>]) -> Opti
                         seq,
                         items: vec![value],
                     }),
-                    _ => return None,
+                    None => jops.push(Op::Insert {
+                        map: obj,
+                        after: None,
+                        entries: vec![(Cow::Borrowed(*ident), Ins::Seq(vec![value]))],
+                    }),
+                    Some(_) => return None,
                 }
             }
             TOp::NewResource {

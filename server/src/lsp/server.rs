@@ -962,10 +962,9 @@ fn suppress_action(
         return None;
     };
     let edits = match full.tf {
-        // A comment above the resource header covers the whole block.
-        Some(Role::Hcl) => analysis::suppression_edits_tf(&full.text, resource, code)?,
-        // JSON has no comments; tfvars hold no resources.
-        Some(_) => return None,
+        // A comment above the resource header covers the whole block
+        // (`.tf.json` and tfvars get none).
+        Some(role) => analysis::suppression_edits_tf(role, &full.text, resource, code)?,
         None => analysis::suppression_edits(full.kind?, &full.text, resource, code)?,
     };
     let pos = full.positions(encoding);

@@ -149,7 +149,14 @@ resource "aws_s3_bucket_policy" "reports" {
 Safe: the fix adds the `Deny` statement to the bucket's existing policy, or
 a new bucket policy holding only that statement when there is none. Clients
 that still use plain HTTP start getting "access denied"; every current AWS
-SDK and the CLI use HTTPS by default.
+SDK and the CLI use HTTPS by default. In Terraform the new policy is an
+`aws_s3_bucket_policy` with `jsonencode({...})` (in `.tf.json`, inside a
+`"${...}"` string template); an existing policy gets the statement when it is
+written with `jsonencode({...})` in a `.tf` file or as a
+`data "aws_iam_policy_document"` (a new `statement` block). A policy written
+as a heredoc or a JSON string (which is how `.tf.json` files write any other
+policy) gets no fix, as the text inside a string is not edited: add the
+statement by hand.
 
 ## References
 - [Enforce encryption of data in transit (security best practices for Amazon S3)](https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html)

@@ -627,14 +627,20 @@ impl<'a> Env<'a> {
             None => Field::absent(),
             Some(e) => {
                 let protocol = match self.eval(e) {
-                    V::Str { s, span, via, .. } => {
+                    // A literal URL may be rewritten by the fix (to `https://`).
+                    V::Str {
+                        s,
+                        span,
+                        via,
+                        literal,
+                    } => {
                         let p = s.split_once("://").map(|(p, _)| p.to_ascii_lowercase());
                         match p {
                             Some(p) => Field::set(Val {
                                 lit: Lit::Str(p),
                                 span,
                                 via,
-                                literal: false,
+                                literal,
                             }),
                             None => Field::absent(),
                         }
@@ -687,13 +693,20 @@ impl<'a> Env<'a> {
             let status = match v.body.attr("enabled") {
                 None => Field::absent(),
                 Some(e) => match self.eval(e) {
-                    V::Str { s, span, via, .. } => Field::set(Val {
+                    // A literal `enabled = false` may be replaced by the
+                    // fix (it sets `enabled = true`).
+                    V::Str {
+                        s,
+                        span,
+                        via,
+                        literal,
+                    } => Field::set(Val {
                         lit: Lit::Str(
                             if s == "true" { "Enabled" } else { "Suspended" }.to_string(),
                         ),
                         span,
                         via,
-                        literal: false,
+                        literal,
                     }),
                     V::Null(_) => Field::absent(),
                     other => Field::set(unknown_val(other.span())),
