@@ -1407,20 +1407,23 @@ fn attr_run(text: &str, base: usize, body: &Body) -> Vec<RunAttr> {
     let mut out = Vec::new();
     let mut attrs: Vec<_> = body.attrs.iter().collect();
     attrs.sort_by_key(|a| a.span.start);
-    let mut prev_line: Option<usize> = None;
+    // The start of the attribute after this one (it must be on the next line).
+    let mut next_start: Option<usize> = None;
     for a in attrs.iter().rev() {
         let start = a.span.start - base;
         let end = a.span.end - base;
         if !edit::same_line(text, start, end) {
             break;
         }
-        let line = text[..start.min(text.len())].matches('\n').count();
-        if let Some(p) = prev_line {
-            if p != line + 1 {
+        if let Some(next) = next_start {
+            // Counted between the two attributes only: counting from the
+            // start of the file made a fix per bucket quadratic in the file.
+            let between = text.get(start..next).unwrap_or("");
+            if between.matches('\n').count() != 1 {
                 break;
             }
         }
-        prev_line = Some(line);
+        next_start = Some(start);
         let key_end = a.key_span.end - base;
         let Some(gap) = text.get(key_end..a.value.span.start - base) else {
             break;
