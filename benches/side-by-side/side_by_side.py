@@ -123,11 +123,12 @@ def versions(bucketguard: Path) -> dict[str, str]:
          "['cfn-lint', 'checkov', 'cfn-lsp-extra', 'pygls']}))"],
         capture_output=True, text=True, check=True,
     ).stdout
-    v = {"bucketguard": f"{first_line([str(bucketguard), '--version'])} (commit {commit or '?'})"}
+    own = first_line([str(bucketguard), "--version"]).removeprefix("bucketguard").strip()
+    v = {"bucketguard": f"{own} (commit {commit or '?'})"}
     v.update(json.loads(pkgs))
-    v["python"] = subprocess.run(
+    v["Python"] = subprocess.run(
         [str(venv_bin("python")), "--version"], capture_output=True, text=True
-    ).stdout.strip()
+    ).stdout.strip().removeprefix("Python").strip()
     return v
 
 
@@ -575,6 +576,8 @@ def main() -> int:
     ap.add_argument("--out", type=Path, help="also write the report to this file")
     args = ap.parse_args()
 
+    if sys.version_info < (3, 11):
+        sys.exit("benches/side-by-side needs Python 3.11 or newer")
     tools = {t.strip() for t in args.tools.split(",") if t.strip()}
     ensure_venv()
     if args.no_build:
