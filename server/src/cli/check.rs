@@ -195,13 +195,17 @@ pub fn run(opts: Options) -> Result<u8> {
             eprint!("{lines}");
         }
     }
-    let out = match opts.format {
-        OutputFormat::Text => text::render(&files, &summary, text::Style::detect(), opts.quiet),
-        OutputFormat::Json => json::render(&files, &summary)?,
-        OutputFormat::Sarif => sarif::render(&files, !failed)?,
-        OutputFormat::Github => github::render(&files),
-    };
-    report::print_stdout(&out)?;
+    match opts.format {
+        OutputFormat::Text => report::print_stdout(&text::render(
+            &files,
+            &summary,
+            text::Style::detect(),
+            opts.quiet,
+        ))?,
+        OutputFormat::Json => report::write_stdout(|w| json::write(w, &files, &summary))?,
+        OutputFormat::Sarif => report::print_stdout(&sarif::render(&files, !failed)?)?,
+        OutputFormat::Github => report::print_stdout(&github::render(&files))?,
+    }
 
     Ok(if failed {
         EXIT_ERROR

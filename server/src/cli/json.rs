@@ -6,8 +6,8 @@ use super::report::{FileReport, Pos, Summary};
 use crate::fix::Applicability;
 use crate::rules::{self, Severity};
 use crate::text::{Encoding, Span};
-use anyhow::Result;
 use serde::Serialize;
+use std::io::{self, Write};
 
 /// Schema version; bumped only on incompatible changes.
 pub const VERSION: u32 = 1;
@@ -89,7 +89,9 @@ fn range(f: &FileReport, span: Span) -> (Position, Position) {
     (s.into(), e.into())
 }
 
-pub fn render(files: &[FileReport], summary: &Summary) -> Result<String> {
+/// Write the report to `w`, streamed: the 250-bucket template's 2 MB
+/// report is never held in memory as one string.
+pub fn write(w: &mut dyn Write, files: &[FileReport], summary: &Summary) -> io::Result<()> {
     let mut diagnostics = Vec::new();
     for f in files {
         for d in &f.diagnostics {
@@ -153,7 +155,6 @@ pub fn render(files: &[FileReport], summary: &Summary) -> Result<String> {
         diagnostics,
         summary,
     };
-    let mut s = serde_json::to_string_pretty(&out)?;
-    s.push('\n');
-    Ok(s)
+    serde_json::to_writer_pretty(&mut *w, &out)?;
+    w.write_all(b"\n")
 }

@@ -105,6 +105,18 @@ pub fn print_stdout(s: &str) -> std::io::Result<()> {
     }
 }
 
+/// Write to stdout through a buffer with `write`; a closed pipe
+/// (`| head`) is not an error.
+pub fn write_stdout(
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    match write(&mut out).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
 /// Percent-encode a path for use in a URI: unreserved characters and `/`
 /// stay, everything else is encoded byte by byte.
 pub fn uri_encode(path: &str) -> String {
