@@ -128,7 +128,10 @@ struct Open {
     doc: Document,
     /// The last version that parsed, for [`carry`].
     last_good: Option<Good>,
-    /// Bumped by every scheduled analysis: only the latest may publish.
+    /// The generation of the latest scheduled analysis: only its work may
+    /// publish. Generations come from one counter for every document
+    /// ([`State::generations`]), so a document closed and opened again
+    /// never matches the work scheduled for its previous opening.
     generation: u64,
     /// The latest generation whose work has ended (published, superseded
     /// or failed): the document is idle when it equals `generation`.
@@ -191,6 +194,8 @@ struct State {
     /// `(epoch, tf_rev)` it belongs to; shared by the jobs of the module's
     /// open documents.
     modules: HashMap<PathBuf, (u64, u64, Arc<OnceLock<ModuleResult>>)>,
+    /// The last generation handed out (see [`Open::generation`]).
+    generations: u64,
 }
 
 /// The analyses of every Terraform file of a module, by path.
@@ -356,6 +361,12 @@ struct Inner {
     /// Held while checking a result is current and publishing it, so an
     /// older version can never be published after a newer one.
     publish: tokio::sync::Mutex<()>,
+    /// One permit per core: the analyses [`Backend::schedule`] starts wait
+    /// for one before taking their document's text, so at most that many
+    /// run at once (not one blocking thread per open document when 200
+    /// are opened or re-analysed together), and work superseded while
+    /// waiting is never done.
+    analyses: tokio::sync::Semaphore,
     /// The client's trace level (`$/setTrace`): 0 off, 1 messages,
     /// 2 verbose.
     trace: AtomicU8,
@@ -492,6 +503,9 @@ impl Backend {
                 state: Mutex::new(State::default()),
                 configs: ConfigCache::new(),
                 publish: tokio::sync::Mutex::new(()),
+                analyses: tokio::sync::Semaphore::new(
+                    std::thread::available_parallelism().map_or(1, usize::from),
+                ),
                 trace: AtomicU8::new(0),
             }),
         }
@@ -577,7 +591,9 @@ impl Backend {
                 fixes: Fixes::Titles,
             }
         };
+        let slot = self.inner.analyses.acquire().await.ok()?;
         let full = Arc::new(self.run(job).await.ok()?);
+        drop(slot);
         let mut st = self.state();
         let good = st.docs.get_mut(uri)?.last_good.as_mut()?;
         if good.version == full.version {
@@ -592,11 +608,13 @@ impl Backend {
     fn schedule(&self, uri: lsp::Uri, delay: Duration) {
         let generation = {
             let mut st = self.state();
+            let generation = st.generations + 1;
             let Some(open) = st.docs.get_mut(&uri) else {
                 return;
             };
-            open.generation += 1;
-            open.generation
+            open.generation = generation;
+            st.generations = generation;
+            generation
         };
         let this = self.clone();
         tokio::spawn(async move {
@@ -639,6 +657,11 @@ impl Backend {
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
         }
+        // A free core first, then the text: a change that arrives while
+        // this waits supersedes it before any work is done.
+        let Ok(slot) = this.inner.analyses.acquire().await else {
+            return;
+        };
         let Some(mut job) = this.job(uri, Some(generation)) else {
             return;
         };
@@ -649,6 +672,7 @@ impl Backend {
         let Ok(mut full) = this.run(job).await else {
             return;
         };
+        drop(slot);
         let parsed = !carry::has_syntax_error(&full.diagnostics);
         if parsed && full.module_broken {
             // Another file of the module is being edited into shape: keep
