@@ -20,7 +20,7 @@ use ropey::Rope;
 use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 use tower_lsp_server::jsonrpc::{Error, Result};
@@ -370,6 +370,11 @@ struct Inner {
     /// The client's trace level (`$/setTrace`): 0 off, 1 messages,
     /// 2 verbose.
     trace: AtomicU8,
+    /// Counts work that ended (analyses, closes), for
+    /// [`Backend::release_when_idle`].
+    work_done: AtomicU64,
+    /// A task waiting for the server to be idle is running.
+    release_pending: AtomicBool,
 }
 
 #[derive(Clone)]
@@ -507,6 +512,8 @@ impl Backend {
                     std::thread::available_parallelism().map_or(1, usize::from),
                 ),
                 trace: AtomicU8::new(0),
+                work_done: AtomicU64::new(0),
+                release_pending: AtomicBool::new(false),
             }),
         }
     }
@@ -620,6 +627,36 @@ impl Backend {
         tokio::spawn(async move {
             this.analyze_and_publish(&uri, generation, delay).await;
             this.settle(&uri, generation);
+            this.release_when_idle();
+        });
+    }
+
+    /// Work just ended (an analysis, a close): once nothing else has ended
+    /// for [`super::RELEASE_AFTER`], hand freed memory back to the system
+    /// ([`super::release_memory`]).
+    fn release_when_idle(&self) {
+        self.inner.work_done.fetch_add(1, Ordering::AcqRel);
+        if self.inner.release_pending.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let inner = self.inner.clone();
+        tokio::spawn(async move {
+            loop {
+                let seen = inner.work_done.load(Ordering::Acquire);
+                tokio::time::sleep(super::RELEASE_AFTER).await;
+                if inner.work_done.load(Ordering::Acquire) != seen {
+                    continue;
+                }
+                super::release_memory();
+                inner.release_pending.store(false, Ordering::Release);
+                // Work that ended meanwhile found the flag still set and
+                // counts on this task: wait again, unless another took over.
+                if inner.work_done.load(Ordering::Acquire) == seen
+                    || inner.release_pending.swap(true, Ordering::AcqRel)
+                {
+                    return;
+                }
+            }
         });
     }
 
@@ -1390,6 +1427,8 @@ impl LanguageServer for Backend {
         let body = convert::publish_body(uri.as_str(), None, &[], &pos);
         let _turn = self.inner.publish.lock().await;
         self.inner.output.send(super::stdio::frame(&body));
+        drop(_turn);
+        self.release_when_idle();
     }
 
     async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
