@@ -19,9 +19,7 @@
 use bucketguard::testgen;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 const WAIT: Duration = Duration::from_secs(120);
@@ -29,11 +27,13 @@ const WAIT: Duration = Duration::from_secs(120);
 /// Timed edits per debounce setting.
 const EDITS: i64 = 60;
 
-struct Server {
-    child: Child,
-    stdin: ChildStdin,
-    rx: Receiver<Incoming>,
-}
+#[path = "../tests/common/lsp_client.rs"]
+mod lsp_client;
+
+use lsp_client::Message;
+
+/// The shared client, every message parsed into [`Incoming`].
+type Server = lsp_client::Client<Incoming>;
 
 /// Any message from the server, parsed in one pass; the fields of
 /// `publishDiagnostics` are typed.
@@ -42,6 +42,8 @@ struct Incoming {
     id: Option<Value>,
     method: Option<String>,
     params: Option<Params>,
+    result: Option<Value>,
+    error: Option<Value>,
 }
 
 #[derive(Deserialize)]
@@ -51,105 +53,58 @@ struct Params {
     diagnostics: Option<Vec<tower_lsp_server::ls_types::Diagnostic>>,
 }
 
-fn read_message(r: &mut impl BufRead) -> Option<Incoming> {
-    let mut len = None;
-    loop {
-        let mut line = String::new();
-        if r.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length:") {
-            len = v.trim().parse::<usize>().ok();
-        }
-    }
-    let mut buf = vec![0; len?];
-    r.read_exact(&mut buf).ok()?;
-    serde_json::from_slice(&buf).ok()
-}
-
-impl Server {
-    fn start(options: Value) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_bucketguard"))
-            .arg("server")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start bucketguard server");
-        let stdin = child.stdin.take().expect("stdin");
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut r = BufReader::new(stdout);
-            while let Some(msg) = read_message(&mut r) {
-                if tx.send(msg).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut s = Server { child, stdin, rx };
-        s.send(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
-            "params": {"capabilities": {}, "initializationOptions": options}}));
-        s.wait(|m| m.id == Some(json!(1)));
-        s.send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
-        s
+impl Message for Incoming {
+    fn id(&self) -> Option<&Value> {
+        self.id.as_ref()
     }
 
-    fn send(&mut self, msg: Value) {
-        let body = msg.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).expect("write");
-        self.stdin.flush().expect("flush");
+    fn method(&self) -> Option<&str> {
+        self.method.as_deref()
     }
 
-    fn wait(&mut self, pred: impl Fn(&Incoming) -> bool) -> Incoming {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.rx.recv_timeout(left) {
-                Ok(m) if pred(&m) => return m,
-                Ok(_) => {}
-                Err(_) => panic!("the server did not answer in time"),
-            }
-        }
+    fn result(&self) -> Option<&Value> {
+        self.result.as_ref()
     }
 
-    fn published(&mut self, uri: &str, version: i64) -> usize {
-        let m = self.wait(|m| {
-            m.method.as_deref() == Some("textDocument/publishDiagnostics")
-                && m.params
-                    .as_ref()
-                    .is_some_and(|p| p.uri.as_deref() == Some(uri) && p.version == Some(version))
-        });
-        m.params.and_then(|p| p.diagnostics).map_or(0, |d| d.len())
-    }
-
-    fn open(&mut self, uri: &str, text: &str) {
-        self.send(
-            json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
-            "textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}}),
-        );
-    }
-
-    fn rss_mib(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .unwrap_or_default();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-            .map_or(f64::NAN, |kb| kb / 1024.0)
+    fn error(&self) -> Option<&Value> {
+        self.error.as_ref()
     }
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Start the server, `initialize` it with `options` and send `initialized`.
+fn start(options: Value) -> Server {
+    let mut s = Server::start(Stdio::null(), WAIT);
+    s.request_message(
+        "initialize",
+        json!({"capabilities": {}, "initializationOptions": options}),
+    );
+    s.notify("initialized", json!({}));
+    s
+}
+
+/// Wait for the `publishDiagnostics` of `uri` at `version` (skipping
+/// everything else); its number of diagnostics.
+fn published(s: &mut Server, uri: &str, version: i64) -> usize {
+    let m = s.skip_to("publishDiagnostics", |m| {
+        m.method.as_deref() == Some("textDocument/publishDiagnostics")
+            && m.params
+                .as_ref()
+                .is_some_and(|p| p.uri.as_deref() == Some(uri) && p.version == Some(version))
+    });
+    m.params.and_then(|p| p.diagnostics).map_or(0, |d| d.len())
+}
+
+fn open(s: &mut Server, uri: &str, language_id: &str, text: &str) {
+    s.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": language_id, "version": 1, "text": text}}),
+    );
+}
+
+/// The server's resident memory.
+fn rss_mib(s: &Server) -> f64 {
+    s.status_kib("VmRSS")
+        .map_or(f64::NAN, |kb| kb as f64 / 1024.0)
 }
 
 fn ms(d: Duration) -> f64 {
@@ -195,17 +150,17 @@ fn latency(text: &str, debounce: Option<u64>) {
         None => json!({}),
     };
     let label = debounce.map_or("default".to_string(), |d| d.to_string());
-    let mut s = Server::start(options);
+    let mut s = start(options);
     let uri = "file:///tmp/bucketguard-bench/t.yaml";
-    s.open(uri, text);
-    let findings = s.published(uri, 1);
+    open(&mut s, uri, "yaml", text);
+    let findings = published(&mut s, uri, 1);
     let mut version = 1;
     let mut times = Vec::new();
     for _ in 0..EDITS {
         version += 1;
         let t = Instant::now();
-        s.send(edit(uri, version));
-        s.published(uri, version);
+        s.send(&edit(uri, version));
+        published(&mut s, uri, version);
         times.push(t.elapsed());
     }
     println!(
@@ -216,12 +171,12 @@ fn latency(text: &str, debounce: Option<u64>) {
     for _ in 0..EDITS / 3 {
         for _ in 0..2 {
             version += 1;
-            s.send(edit(uri, version));
+            s.send(&edit(uri, version));
         }
         version += 1;
         let t = Instant::now();
-        s.send(edit(uri, version));
-        s.published(uri, version);
+        s.send(&edit(uri, version));
+        published(&mut s, uri, version);
         times.push(t.elapsed());
     }
     println!(
@@ -254,18 +209,18 @@ fn terraform_latency(debounce: Option<u64>) {
             .map(|(_, t)| t.clone())
             .unwrap_or_default()
     };
-    let mut s = Server::start(options);
+    let mut s = start(options);
     let main_uri = format!("file://{}", dir.join("main.tf").display());
-    s.send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+    s.send(&json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
         "textDocument": {"uri": main_uri, "languageId": "terraform", "version": 1, "text": text_of("main.tf")}}}));
-    let findings = s.published(&main_uri, 1);
+    let findings = published(&mut s, &main_uri, 1);
     let mut version = 1;
     let mut times = Vec::new();
     for _ in 0..EDITS {
         version += 1;
         let t = Instant::now();
-        s.send(edit(&main_uri, version));
-        s.published(&main_uri, version);
+        s.send(&edit(&main_uri, version));
+        published(&mut s, &main_uri, version);
         times.push(t.elapsed());
     }
     println!(
@@ -275,9 +230,9 @@ fn terraform_latency(debounce: Option<u64>) {
 
     // Edit the (open) versioning.tf, time main.tf's re-publish.
     let v_uri = format!("file://{}", dir.join("versioning.tf").display());
-    s.send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+    s.send(&json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
         "textDocument": {"uri": v_uri, "languageId": "terraform", "version": 1, "text": text_of("versioning.tf")}}}));
-    s.published(&v_uri, 1);
+    published(&mut s, &v_uri, 1);
     // Let main.tf's re-publish for the opening arrive.
     std::thread::sleep(Duration::from_millis(500));
     while s.rx.try_recv().is_ok() {}
@@ -286,11 +241,13 @@ fn terraform_latency(debounce: Option<u64>) {
     for _ in 0..EDITS {
         v_version += 1;
         let t = Instant::now();
-        s.send(edit(&v_uri, v_version));
+        s.send(&edit(&v_uri, v_version));
         // Both files are re-published, in either order.
         let (mut main_seen, mut v_seen) = (false, false);
         while !(main_seen && v_seen) {
-            let m = s.wait(|m| m.method.as_deref() == Some("textDocument/publishDiagnostics"));
+            let m = s.skip_to("publishDiagnostics", |m| {
+                m.method.as_deref() == Some("textDocument/publishDiagnostics")
+            });
             let Some(p) = m.params else { continue };
             if p.uri.as_deref() == Some(main_uri.as_str()) && !main_seen {
                 main_seen = true;
@@ -324,16 +281,16 @@ fn main() {
     }
 
     if wanted("lsp_memory_100_documents") {
-        let mut s = Server::start(json!({}));
-        let before = s.rss_mib();
+        let mut s = start(json!({}));
+        let before = rss_mib(&s);
         for i in 0..100 {
             let uri = format!("file:///tmp/bucketguard-bench/t{i}.yaml");
-            s.open(&uri, &text);
-            s.published(&uri, 1);
+            open(&mut s, &uri, "yaml", &text);
+            published(&mut s, &uri, 1);
         }
         println!(
             "lsp_memory_100_documents: {:.0} MiB resident after opening 100 documents ({:.0} MiB before)",
-            s.rss_mib(),
+            rss_mib(&s),
             before
         );
     }

@@ -2,10 +2,8 @@
 //! stdio by a small JSON-RPC client, like an editor. Every wait is bounded.
 
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
-use std::time::{Duration, Instant};
+use std::process::Stdio;
+use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(10);
 const URI: &str = "file:///tmp/bucketguard-lsp-test/template.yaml";
@@ -19,130 +17,30 @@ Resources:\n\
 \x20   Type: AWS::S3::Bucket\n\
 \x20   Properties: {BucketName: \"名前😀\", AccessControl: PublicRead}\n";
 
-struct Client {
-    child: Child,
-    stdin: ChildStdin,
-    rx: Receiver<Value>,
-    /// Messages received while waiting for something else.
-    seen: Vec<Value>,
-    next_id: i64,
+#[path = "common/lsp_client.rs"]
+mod lsp_client;
+
+/// The shared client with the tests' conveniences.
+type Client = lsp_client::Client<Value>;
+use lsp_client::position;
+
+fn start() -> Client {
+    lsp_client::Client::start(Stdio::inherit(), WAIT)
 }
 
-fn read_message(r: &mut impl BufRead) -> Option<Value> {
-    let mut len = None;
-    loop {
-        let mut line = String::new();
-        if r.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length:") {
-            len = v.trim().parse::<usize>().ok();
-        }
-    }
-    let mut buf = vec![0; len?];
-    r.read_exact(&mut buf).ok()?;
-    serde_json::from_slice(&buf).ok()
+trait TestClient {
+    fn initialize(&mut self, encodings: Value, options: Value) -> Value;
+    fn open(&mut self, text: &str);
+    fn open_at(&mut self, uri: &str, text: &str);
+    fn change(&mut self, version: i64, range: &Value, text: &str);
 }
 
-impl Client {
-    fn start() -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_bucketguard"))
-            .arg("server")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start bucketguard server");
-        let stdin = child.stdin.take().expect("stdin");
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut r = BufReader::new(stdout);
-            while let Some(msg) = read_message(&mut r) {
-                if tx.send(msg).is_err() {
-                    break;
-                }
-            }
-        });
-        Client {
-            child,
-            stdin,
-            rx,
-            seen: Vec::new(),
-            next_id: 1,
-        }
-    }
-
-    fn send(&mut self, msg: Value) {
-        let body = msg.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).expect("write");
-        self.stdin.flush().expect("flush");
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
-    }
-
-    /// Wait for the first message matching `pred`, keeping the others.
-    fn wait_for(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
-        if let Some(i) = self.seen.iter().position(&pred) {
-            return self.seen.remove(i);
-        }
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.rx.recv_timeout(left) {
-                Ok(msg) if pred(&msg) => return msg,
-                Ok(msg) => self.seen.push(msg),
-                Err(_) => panic!("timed out waiting for {what}; seen: {:#?}", self.seen),
-            }
-        }
-    }
-
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        let resp = self.wait_for(method, |m| {
-            m["id"] == json!(id) && m.get("method").is_none()
-        });
-        assert!(resp.get("error").is_none(), "{method} failed: {resp}");
-        resp["result"].clone()
-    }
-
-    fn diagnostics(&mut self, version: i64) -> Vec<Value> {
-        let msg = self.wait_for(&format!("diagnostics of version {version}"), |m| {
-            m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == version
-        });
-        msg["params"]["diagnostics"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-    }
-
+impl TestClient for Client {
     fn initialize(&mut self, encodings: Value, options: Value) -> Value {
         self.initialize_with(
             json!({"general": {"positionEncodings": encodings}}),
             options,
         )
-    }
-
-    fn initialize_with(&mut self, capabilities: Value, options: Value) -> Value {
-        let result = self.request(
-            "initialize",
-            json!({
-                "processId": null,
-                "rootUri": null,
-                "capabilities": capabilities,
-                "initializationOptions": options,
-            }),
-        );
-        self.notify("initialized", json!({}));
-        result
     }
 
     fn open(&mut self, text: &str) {
@@ -165,45 +63,6 @@ impl Client {
             }),
         );
     }
-
-    fn shutdown(mut self) {
-        let r = self.request("shutdown", Value::Null);
-        assert_eq!(r, Value::Null);
-        self.notify("exit", Value::Null);
-        let deadline = Instant::now() + WAIT;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                assert!(status.success(), "server exited with {status}");
-                return;
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!("server did not exit");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Client {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
-}
-
-/// Column of byte `offset` within its line, in UTF-8 or UTF-16 units;
-/// independent of the server's line index. The test texts use LF only.
-fn position(text: &str, offset: usize, utf8: bool) -> Value {
-    let before = &text[..offset];
-    let line = before.matches('\n').count();
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let seg = &text[line_start..offset];
-    let col = if utf8 {
-        seg.len()
-    } else {
-        seg.encode_utf16().count()
-    };
-    json!({"line": line, "character": col})
 }
 
 fn offset(text: &str, pos: &Value, utf8: bool) -> usize {
@@ -247,7 +106,7 @@ fn expected_range(text: &str, needle: &str, utf8: bool) -> Value {
 
 #[test]
 fn utf16_client_sees_finding_hovers_fixes_it_and_sees_it_gone() {
-    let mut c = Client::start();
+    let mut c = start();
     let init = c.initialize(json!(["utf-16"]), json!({"select": ["S3-111"]}));
     assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
     assert_eq!(init["capabilities"]["textDocumentSync"]["change"], 2);
@@ -331,7 +190,7 @@ fn utf16_client_sees_finding_hovers_fixes_it_and_sees_it_gone() {
 
 #[test]
 fn utf8_client_gets_utf8_ranges_and_never_a_stale_version() {
-    let mut c = Client::start();
+    let mut c = start();
     let init = c.initialize(
         json!(["utf-16", "utf-8"]),
         json!({"bucketguard": {"select": ["S3-111"], "debounceMs": 1000}}),
@@ -424,7 +283,7 @@ fn config_changes_republish_and_nonsense_gets_errors() {
     let config = dir.path().join("bucketguard.toml");
     std::fs::write(&config, "[severity]\nS3-111 = \"warning\"\n").expect("write config");
     let uri = format!("file://{}", dir.path().join("t.yaml").display());
-    let mut c = Client::start();
+    let mut c = start();
     c.initialize(json!(["utf-16"]), json!({"select": ["S3-111"]}));
     c.open_at(&uri, TEMPLATE);
     let severity_of = |c: &mut Client, what: &str, sev: i64| {
@@ -475,18 +334,10 @@ fn config_changes_republish_and_nonsense_gets_errors() {
         json!({"textDocument": {"uri": uri}, "position": {"line": 999, "character": 999}}),
     );
     assert_eq!(hover, Value::Null);
-    c.send(json!({"jsonrpc": "2.0", "id": 99, "method": "bucketguard/nonsense", "params": {}}));
+    c.send(&json!({"jsonrpc": "2.0", "id": 99, "method": "bucketguard/nonsense", "params": {}}));
     let err = c.wait_for("an error for an unknown method", |m| m["id"] == 99);
     assert!(err.get("error").is_some(), "{err}");
-    let garbage = "{not json";
-    write!(
-        c.stdin,
-        "Content-Length: {}\r\n\r\n{}",
-        garbage.len(),
-        garbage
-    )
-    .expect("write");
-    c.stdin.flush().expect("flush");
+    c.send_raw("{not json");
     let err = c.wait_for("an error for bad JSON", |m| {
         m["id"].is_null() && m.get("error").is_some()
     });
@@ -517,7 +368,7 @@ fn needs_input_fixes_are_snippets_only_for_clients_that_accept_them() {
         ),
     ];
     for (form, capabilities) in clients {
-        let mut c = Client::start();
+        let mut c = start();
         c.initialize_with(capabilities, json!({"select": ["S3-401"]}));
         c.open(text);
         let diags = c.diagnostics(1);
@@ -613,7 +464,7 @@ fn random_incremental_edits_replayed_by_the_server_match_a_fresh_analysis() {
     let mut a = String::from(" notes 😀");
     let mut b = String::from("名前");
     let full = |a: &str, b: &str| format!("#{a}{MID1}{b}{MID2}");
-    let mut c = Client::start();
+    let mut c = start();
     c.initialize(json!(["utf-16"]), json!({"debounceMs": 30}));
     c.open(&full(&a, &b));
     c.diagnostics(1);
@@ -686,7 +537,7 @@ fn random_incremental_edits_replayed_by_the_server_match_a_fresh_analysis() {
 
 #[test]
 fn a_syntax_error_is_published_with_the_last_good_findings() {
-    let mut c = Client::start();
+    let mut c = start();
     c.initialize(json!(["utf-16"]), json!({"select": ["S3-111"]}));
     c.open(TEMPLATE);
     assert_eq!(c.diagnostics(1).len(), 1);
@@ -719,7 +570,7 @@ fn a_syntax_error_is_published_with_the_last_good_findings() {
 
 #[test]
 fn settings_pulled_with_workspace_configuration_layer_over_init_options() {
-    let mut c = Client::start();
+    let mut c = start();
     c.initialize_with(
         json!({"workspace": {"configuration": true}}),
         json!({"select": ["S3-111"]}),
@@ -729,7 +580,7 @@ fn settings_pulled_with_workspace_configuration_layer_over_init_options() {
     });
     assert_eq!(req["params"]["items"][0]["section"], "bucketguard");
     c.send(
-        json!({"jsonrpc": "2.0", "id": req["id"], "result": [{"severity": {"S3-111": "warning"}}]}),
+        &json!({"jsonrpc": "2.0", "id": req["id"], "result": [{"severity": {"S3-111": "warning"}}]}),
     );
     c.open(TEMPLATE);
     let msg = c.wait_for("a warning from the pulled settings", |m| {
@@ -746,7 +597,7 @@ fn settings_pulled_with_workspace_configuration_layer_over_init_options() {
 
 #[test]
 fn traces_follow_set_trace_and_warnings_reach_the_client() {
-    let mut c = Client::start();
+    let mut c = start();
     let result = c.request(
         "initialize",
         json!({
@@ -842,7 +693,7 @@ fn terraform_module_fix_in_one_file_clears_the_finding_in_another() {
     std::fs::write(&versioning, "# versioning comes later\n").expect("write versioning.tf");
     let (main_uri, versioning_uri) = (file_uri(&main), file_uri(&versioning));
 
-    let mut c = Client::start();
+    let mut c = start();
     c.initialize(json!(["utf-16"]), json!({}));
     open_tf(&mut c, &main_uri, TF_MAIN);
     open_tf(&mut c, &versioning_uri, "# versioning comes later\n");
@@ -933,9 +784,7 @@ fn terraform_module_fix_in_one_file_clears_the_finding_in_another() {
         json!({"textDocument": {"uri": main_uri}, "position": {"line": 0, "character": 0}}),
     );
     std::thread::sleep(Duration::from_millis(200));
-    while let Ok(m) = c.rx.try_recv() {
-        c.seen.push(m);
-    }
+    c.drain();
     assert!(
         !c.seen
             .iter()
@@ -966,7 +815,7 @@ fn terraform_files_changing_on_disk_re_analyse_the_open_module() {
     std::fs::write(&main, TF_MAIN).expect("write main.tf");
     let main_uri = file_uri(&main);
 
-    let mut c = Client::start();
+    let mut c = start();
     c.initialize_with(
         json!({
             "general": {"positionEncodings": ["utf-16"]},
@@ -987,7 +836,7 @@ fn terraform_files_changing_on_disk_re_analyse_the_open_module() {
     for g in ["**/*.tf", "**/*.tf.json", "**/*.tfvars"] {
         assert!(globs.iter().any(|x| x == g), "{globs:?}");
     }
-    c.send(json!({"jsonrpc": "2.0", "id": reg["id"], "result": null}));
+    c.send(&json!({"jsonrpc": "2.0", "id": reg["id"], "result": null}));
 
     open_tf(&mut c, &main_uri, TF_MAIN);
     let has_501 = |codes: &[String]| codes.iter().any(|c| c == "S3-501");

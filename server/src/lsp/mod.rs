@@ -23,6 +23,7 @@ pub fn run() -> Result<u8> {
     return_memory_promptly();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        .thread_keep_alive(BLOCKING_KEEP_ALIVE)
         .enable_all()
         .build()?;
     let (output, writer) = stdio::Output::start(std::io::stdout());
@@ -60,4 +61,25 @@ fn return_memory_promptly() {
         libmimalloc_sys::mi_option_set(PURGE_DELAY, 10);
         libmimalloc_sys::mi_option_set(ARENA_PURGE_MULT, 1);
     }
+}
+
+/// How long an idle blocking thread (analyses run on them) is kept: when
+/// it ends, mimalloc takes back the pages its heap still held.
+const BLOCKING_KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// How long the server must have been idle (no analysis ended, no
+/// document closed) before [`release_memory`]: longer than
+/// [`BLOCKING_KEEP_ALIVE`], so the analyses' threads have ended.
+pub(crate) const RELEASE_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Hand the memory mimalloc holds free back to the system now. mimalloc
+/// purges freed memory only from inside its own calls, once the purge
+/// delay has passed: a server that goes idle after a burst (or after its
+/// documents were closed) would otherwise keep its peak for good (150 MiB
+/// after closing the 200 documents of `cargo bench --bench lsp_load`).
+/// Called by the server once it has been idle for [`RELEASE_AFTER`].
+pub(crate) fn release_memory() {
+    // SAFETY: `mi_collect` may be called from any thread at any time; it
+    // collects the calling thread's heap and, forced, purges every arena.
+    unsafe { libmimalloc_sys::mi_collect(true) }
 }

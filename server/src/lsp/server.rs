@@ -20,7 +20,7 @@ use ropey::Rope;
 use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 use tower_lsp_server::jsonrpc::{Error, Result};
@@ -128,7 +128,10 @@ struct Open {
     doc: Document,
     /// The last version that parsed, for [`carry`].
     last_good: Option<Good>,
-    /// Bumped by every scheduled analysis: only the latest may publish.
+    /// The generation of the latest scheduled analysis: only its work may
+    /// publish. Generations come from one counter for every document
+    /// ([`State::generations`]), so a document closed and opened again
+    /// never matches the work scheduled for its previous opening.
     generation: u64,
     /// The latest generation whose work has ended (published, superseded
     /// or failed): the document is idle when it equals `generation`.
@@ -196,6 +199,8 @@ struct State {
     /// The parsed files of each open module, by module key: an edit
     /// re-parses the edited file only.
     parsed: HashMap<PathBuf, Arc<tf::ParseCache>>,
+    /// The last generation handed out (see [`Open::generation`]).
+    generations: u64,
 }
 
 /// The analyses of every Terraform file of a module, by path.
@@ -378,9 +383,20 @@ struct Inner {
     /// Held while checking a result is current and publishing it, so an
     /// older version can never be published after a newer one.
     publish: tokio::sync::Mutex<()>,
+    /// One permit per core: the analyses [`Backend::schedule`] starts wait
+    /// for one before taking their document's text, so at most that many
+    /// run at once (not one blocking thread per open document when 200
+    /// are opened or re-analysed together), and work superseded while
+    /// waiting is never done.
+    analyses: tokio::sync::Semaphore,
     /// The client's trace level (`$/setTrace`): 0 off, 1 messages,
     /// 2 verbose.
     trace: AtomicU8,
+    /// Counts work that ended (analyses, closes), for
+    /// [`Backend::release_when_idle`].
+    work_done: AtomicU64,
+    /// A task waiting for the server to be idle is running.
+    release_pending: AtomicBool,
 }
 
 #[derive(Clone)]
@@ -509,7 +525,12 @@ impl Backend {
                 state: Mutex::new(State::default()),
                 configs: ConfigCache::new(),
                 publish: tokio::sync::Mutex::new(()),
+                analyses: tokio::sync::Semaphore::new(
+                    std::thread::available_parallelism().map_or(1, usize::from),
+                ),
                 trace: AtomicU8::new(0),
+                work_done: AtomicU64::new(0),
+                release_pending: AtomicBool::new(false),
             }),
         }
     }
@@ -594,7 +615,9 @@ impl Backend {
                 fixes: Fixes::Titles,
             }
         };
+        let slot = self.inner.analyses.acquire().await.ok()?;
         let full = Arc::new(self.run(job).await.ok()?);
+        drop(slot);
         let mut st = self.state();
         let good = st.docs.get_mut(uri)?.last_good.as_mut()?;
         if good.version == full.version {
@@ -609,16 +632,48 @@ impl Backend {
     fn schedule(&self, uri: lsp::Uri, delay: Duration) {
         let generation = {
             let mut st = self.state();
+            let generation = st.generations + 1;
             let Some(open) = st.docs.get_mut(&uri) else {
                 return;
             };
-            open.generation += 1;
-            open.generation
+            open.generation = generation;
+            st.generations = generation;
+            generation
         };
         let this = self.clone();
         tokio::spawn(async move {
             this.analyze_and_publish(&uri, generation, delay).await;
             this.settle(&uri, generation);
+            this.release_when_idle();
+        });
+    }
+
+    /// Work just ended (an analysis, a close): once nothing else has ended
+    /// for [`super::RELEASE_AFTER`], hand freed memory back to the system
+    /// ([`super::release_memory`]).
+    fn release_when_idle(&self) {
+        self.inner.work_done.fetch_add(1, Ordering::AcqRel);
+        if self.inner.release_pending.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let inner = self.inner.clone();
+        tokio::spawn(async move {
+            loop {
+                let seen = inner.work_done.load(Ordering::Acquire);
+                tokio::time::sleep(super::RELEASE_AFTER).await;
+                if inner.work_done.load(Ordering::Acquire) != seen {
+                    continue;
+                }
+                super::release_memory();
+                inner.release_pending.store(false, Ordering::Release);
+                // Work that ended meanwhile found the flag still set and
+                // counts on this task: wait again, unless another took over.
+                if inner.work_done.load(Ordering::Acquire) == seen
+                    || inner.release_pending.swap(true, Ordering::AcqRel)
+                {
+                    return;
+                }
+            }
         });
     }
 
@@ -656,6 +711,11 @@ impl Backend {
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
         }
+        // A free core first, then the text: a change that arrives while
+        // this waits supersedes it before any work is done.
+        let Ok(slot) = this.inner.analyses.acquire().await else {
+            return;
+        };
         let Some(job) = this.job(uri, Some(generation), Fixes::Titles) else {
             return;
         };
@@ -665,6 +725,7 @@ impl Backend {
         let Ok(mut full) = this.run(job).await else {
             return;
         };
+        drop(slot);
         let parsed = !carry::has_syntax_error(&full.diagnostics);
         if parsed && full.module_broken {
             // Another file of the module is being edited into shape: keep
@@ -1384,6 +1445,8 @@ impl LanguageServer for Backend {
         let body = convert::publish_body(uri.as_str(), None, &[], &pos);
         let _turn = self.inner.publish.lock().await;
         self.inner.output.send(super::stdio::frame(&body));
+        drop(_turn);
+        self.release_when_idle();
     }
 
     async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
