@@ -141,7 +141,42 @@ pub(crate) struct Style {
     pub pretty: bool,
     /// YAML: write intrinsics as `!Ref X` rather than `Ref: X`.
     pub short_tags: bool,
+    /// Facts about block mappings found while rendering, by the mapping's
+    /// start: one fix per bucket may insert into the same large mapping
+    /// (`Resources`), which must not be scanned again per fix.
+    pub maps: MapMemo,
 }
+
+/// Per block mapping (by its start offset): the column of its keys when
+/// they all share one (else `None`), and whether neighbouring entries are
+/// separated by blank lines.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct MapMemo(
+    std::cell::RefCell<std::collections::HashMap<usize, (Option<usize>, bool)>>,
+);
+
+impl MapMemo {
+    pub fn get_or(
+        &self,
+        start: usize,
+        f: impl FnOnce() -> (Option<usize>, bool),
+    ) -> (Option<usize>, bool) {
+        if let Some(v) = self.0.borrow().get(&start) {
+            return *v;
+        }
+        let v = f();
+        self.0.borrow_mut().insert(start, v);
+        v
+    }
+}
+
+/// A memo is not part of a style's conventions.
+impl PartialEq for MapMemo {
+    fn eq(&self, _: &MapMemo) -> bool {
+        true
+    }
+}
+impl Eq for MapMemo {}
 
 const INTRINSIC_TAGS: &[&str] = &[
     "!Ref",
@@ -177,6 +212,7 @@ impl Style {
             unit: "  ".to_string(),
             pretty: false,
             short_tags: false,
+            maps: MapMemo::default(),
         }
     }
 
@@ -190,6 +226,7 @@ impl Style {
             unit: "  ".to_string(),
             pretty: true,
             short_tags: true,
+            maps: MapMemo::default(),
         };
         let Some(root) = &doc.root else {
             return style;

@@ -129,18 +129,21 @@ fn block_insert(
     entries: &[(super::InsText, Ins)],
 ) -> Option<Edit> {
     let es = map.entries();
-    let first = es.first()?;
-    let c = col(text, first.key_span.start);
-    if es.iter().any(|e| col(text, e.key_span.start) != c) {
-        return None;
-    }
+    let (c, blank) = st.maps.get_or(map.span.start, || {
+        let c = es
+            .first()
+            .map(|first| col(text, first.key_span.start))
+            .filter(|c| es.iter().all(|e| col(text, e.key_span.start) == *c));
+        (c, blank_separated(text, map))
+    });
+    let c = c?;
     let anchor = match after {
         Some(i) => es.get(i)?,
         None => es.last()?,
     };
     let pos = after_line(text, entry_end(anchor));
     let mut out = Out::new();
-    if after.is_some() && blank_separated(text, map) {
+    if after.is_some() && blank {
         out.lit(st.nl);
     }
     for (k, v) in entries {
