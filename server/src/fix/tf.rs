@@ -120,6 +120,14 @@ pub struct Renderer<'a> {
     resources: HashMap<(&'a str, &'a str), Vec<&'a Block>>,
     /// Each HCL file's layout, detected on first use.
     styles: Vec<OnceCell<Style>>,
+    /// The model's buckets by id (the first of a duplicated id).
+    buckets: HashMap<&'a str, &'a crate::model::Bucket>,
+    /// Top-level `resource` blocks by (type, name of the `aws_s3_bucket`
+    /// their `bucket` argument refers to).
+    splits: HashMap<(&'a str, &'a str), Vec<&'a Block>>,
+    /// Per file: its top-level blocks are in source order (so the one
+    /// holding a span is found by binary search).
+    sorted: Vec<bool>,
 }
 
 impl<'a> Renderer<'a> {
@@ -144,7 +152,35 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
+        let mut splits: HashMap<(&'a str, &'a str), Vec<&'a Block>> = HashMap::new();
+        for f in &module.files {
+            for b in &f.file.body.blocks {
+                if let ([ty, _], "resource") = (b.labels.as_slice(), b.ident.as_str()) {
+                    if let Some(name) = b.body.attr("bucket").and_then(referred_bucket) {
+                        splits.entry((ty.0.as_str(), name)).or_default().push(b);
+                    }
+                }
+            }
+        }
+        let mut buckets: HashMap<&'a str, &'a crate::model::Bucket> = HashMap::new();
+        for b in &module.model.buckets {
+            buckets.entry(b.res.id.as_str()).or_insert(b);
+        }
+        let sorted = module
+            .files
+            .iter()
+            .map(|f| {
+                f.file
+                    .body
+                    .blocks
+                    .windows(2)
+                    .all(|w| w[0].span.end <= w[1].span.start)
+            })
+            .collect();
         Renderer {
+            buckets,
+            splits,
+            sorted,
             split: split_style(module),
             styles: module.files.iter().map(|_| OnceCell::new()).collect(),
             module,
@@ -199,31 +235,36 @@ impl<'a> Renderer<'a> {
         &self.module.model
     }
 
+    /// The top-level blocks of the file holding `span`, narrowed to the
+    /// one block holding `span` where the file's blocks are in source
+    /// order (a lookup per fix must not scan every block of a large file).
+    fn top_blocks(&self, span: Span) -> Option<&'a [Block]> {
+        let i = self.module.file_at(span.start)?;
+        let blocks: &'a [Block] = &self.module.files.get(i)?.file.body.blocks;
+        if !self.sorted.get(i).copied().unwrap_or(false) {
+            return Some(blocks);
+        }
+        let k = blocks.partition_point(|b| b.span.start <= span.start);
+        match k.checked_sub(1).and_then(|k| blocks.get(k..=k)) {
+            Some(one) if one.iter().all(|b| b.span.contains_span(span)) => Some(one),
+            _ => Some(blocks),
+        }
+    }
+
     /// The block written at `span` (a block, its header or its identifier), at any depth.
     fn block_at(&self, span: Span) -> Option<&'a Block> {
+        let narrowed = self.top_blocks(span)?;
         let i = self.module.file_at(span.start)?;
-        let mut body: &Body = &self.module.files.get(i)?.file.body;
-        'descend: loop {
-            for b in &body.blocks {
-                if b.span == span || b.header_span == span || b.ident_span == span {
-                    return Some(b);
-                }
-            }
-            for b in &body.blocks {
-                if b.span.contains_span(span) {
-                    body = &b.body;
-                    continue 'descend;
-                }
-            }
-            return None;
-        }
+        let all: &'a [Block] = &self.module.files.get(i)?.file.body.blocks;
+        // The narrowed level first; the whole file when that finds nothing
+        // (a `.tf.json` identifier span lies outside its blocks).
+        block_in(narrowed, span).or_else(|| block_in(all, span))
     }
 
     /// The block holding an attribute whose value is written at `span`, and that value.
     fn attr_value_at(&self, span: Span) -> Option<(&'a Block, &'a Expr)> {
-        let i = self.module.file_at(span.start)?;
-        let mut body: &Body = &self.module.files.get(i)?.file.body;
-        let mut holder: Option<&Block> = None;
+        let mut blocks: &'a [Block] = self.top_blocks(span)?;
+        let mut holder: Option<&'a Block> = None;
         'descend: loop {
             if let Some(h) = holder {
                 for a in &h.body.attrs {
@@ -232,10 +273,10 @@ impl<'a> Renderer<'a> {
                     }
                 }
             }
-            for b in &body.blocks {
+            for b in blocks {
                 if b.span.contains_span(span) {
                     holder = Some(b);
-                    body = &b.body;
+                    blocks = &b.body.blocks;
                     continue 'descend;
                 }
             }
@@ -245,9 +286,7 @@ impl<'a> Renderer<'a> {
 
     /// The literal expression written at `span` (in attributes, lists, objects).
     fn literal_at(&self, span: Span) -> Option<&'a Expr> {
-        let i = self.module.file_at(span.start)?;
-        let body: &Body = &self.module.files.get(i)?.file.body;
-        let e = find_expr_in_body(body, span)?;
+        let e = self.expr_at(span)?;
         matches!(
             e.kind,
             ExprKind::Str(_) | ExprKind::Bool(_) | ExprKind::Number(_)
@@ -258,7 +297,22 @@ impl<'a> Renderer<'a> {
     /// The expression written at `span` (in attributes, lists, objects, calls).
     fn expr_at(&self, span: Span) -> Option<&'a Expr> {
         let i = self.module.file_at(span.start)?;
-        find_expr_in_body(&self.module.files.get(i)?.file.body, span)
+        let body: &'a Body = &self.module.files.get(i)?.file.body;
+        for a in &body.attrs {
+            if a.span.contains_span(span) {
+                if let Some(e) = find_expr(&a.value, span) {
+                    return Some(e);
+                }
+            }
+        }
+        for b in self.top_blocks(span)? {
+            if b.span.contains_span(span) {
+                if let Some(e) = find_expr_in_body(&b.body, span) {
+                    return Some(e);
+                }
+            }
+        }
+        None
     }
 
     /// `resource "TYPE" "NAME"` for id `TYPE.NAME`.
@@ -326,7 +380,7 @@ impl<'a> Renderer<'a> {
     fn lower(&self, intent: &FixIntent, ops: &mut Vec<TOp<'a>>) -> Option<()> {
         use FixIntent::*;
         let model = self.model();
-        let bucket = |id: &str| model.buckets.iter().find(|b| b.res.id == id);
+        let bucket = |id: &str| self.buckets.get(id).copied();
         match intent {
             AddPublicAccessBlock { resource } => {
                 let items = PabFlag::ALL
@@ -750,22 +804,10 @@ impl<'a> Renderer<'a> {
     /// The one split resource of type `ty` whose `bucket` references bucket `id`.
     fn split_resource(&self, id: &str, ty: &str) -> Option<&'a Block> {
         let name = id.strip_prefix("aws_s3_bucket.")?;
-        let mut found = None;
-        for f in &self.module.files {
-            for b in &f.file.body.blocks {
-                if b.ident != "resource" || b.labels.first().map(|l| l.0.as_str()) != Some(ty) {
-                    continue;
-                }
-                let refers = b.body.attr("bucket").is_some_and(|e| refers_to(e, name));
-                if refers {
-                    if found.is_some() {
-                        return None;
-                    }
-                    found = Some(b);
-                }
-            }
+        match self.splits.get(&(ty, name))?.as_slice() {
+            [b] => Some(*b),
+            _ => None,
         }
-        found
     }
 
     /// A lifecycle rule expiring noncurrent versions: into an existing
@@ -876,16 +918,37 @@ fn tls_deny_block(resources: Vec<Val>) -> Item {
 }
 
 /// Whether `e` is `aws_s3_bucket.NAME...` (or `"${aws_s3_bucket.NAME...}"`).
-fn refers_to(e: &Expr, name: &str) -> bool {
+/// The NAME of `aws_s3_bucket.NAME...` that `e` refers to.
+fn referred_bucket(e: &Expr) -> Option<&str> {
     match &e.kind {
-        ExprKind::Traversal { root, ops } => {
-            root == "aws_s3_bucket" && matches!(ops.first(), Some(HOp::Attr(n, _)) if n == name)
-        }
-        ExprKind::Template(parts) if parts.len() == 1 => match &parts[0] {
-            crate::syntax::hcl::Part::Interp(x) => refers_to(x, name),
-            _ => false,
+        ExprKind::Traversal { root, ops } if root == "aws_s3_bucket" => match ops.first() {
+            Some(HOp::Attr(n, _)) => Some(n.as_str()),
+            _ => None,
         },
-        _ => false,
+        ExprKind::Template(parts) if parts.len() == 1 => match &parts[0] {
+            crate::syntax::hcl::Part::Interp(x) => referred_bucket(x),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The first block of `blocks` (at any depth) written at `span`: the
+/// block, its header or its identifier.
+fn block_in(mut blocks: &[Block], span: Span) -> Option<&Block> {
+    'descend: loop {
+        for b in blocks {
+            if b.span == span || b.header_span == span || b.ident_span == span {
+                return Some(b);
+            }
+        }
+        for b in blocks {
+            if b.span.contains_span(span) {
+                blocks = &b.body.blocks;
+                continue 'descend;
+            }
+        }
+        return None;
     }
 }
 
