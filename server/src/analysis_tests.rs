@@ -103,7 +103,7 @@ fn terraform_suppression_edit_adds_a_comment_above_the_header_or_extends_one() {
         .find(|d| d.resource.as_deref() == Some("aws_s3_bucket.data"))
         .map(|d| d.code.clone())
         .unwrap();
-    let edits = suppression_edits_tf(tf, "aws_s3_bucket.data", &code).unwrap();
+    let edits = suppression_edits_tf(tf, "aws_s3_bucket.data", &code, None).unwrap();
     let (out, _) = crate::fix::apply_edits(tf, &edits);
     assert!(out.starts_with(&format!("# bucketguard: ignore[{code}]\nresource")));
     let after = analyze("main.tf", &out, &all);
@@ -120,17 +120,46 @@ fn terraform_suppression_edit_adds_a_comment_above_the_header_or_extends_one() {
         .find(|d| d.resource.as_deref() == Some("aws_s3_bucket.data"))
         .map(|d| d.code.clone())
         .unwrap();
-    let edits = suppression_edits_tf(&out, "aws_s3_bucket.data", &other).unwrap();
+    let edits = suppression_edits_tf(&out, "aws_s3_bucket.data", &other, None).unwrap();
     let (out2, _) = crate::fix::apply_edits(&out, &edits);
     assert!(out2.starts_with(&format!("# bucketguard: ignore[{code}, {other}]\nresource")));
     let crlf = tf.replace('\n', "\r\n");
-    let edits = suppression_edits_tf(&crlf, "aws_s3_bucket.data", &code).unwrap();
+    let edits = suppression_edits_tf(&crlf, "aws_s3_bucket.data", &code, None).unwrap();
     assert!(edits[0].text.ends_with("\r\n"));
 
     // Unknown resource, unknown rule, broken file: nothing.
-    assert!(suppression_edits_tf(tf, "aws_s3_bucket.other", &code).is_none());
-    assert!(suppression_edits_tf(tf, "aws_s3_bucket.data", "S3-999").is_none());
-    assert!(
-        suppression_edits_tf("resource \"aws_s3_bucket\" {", "aws_s3_bucket.data", &code).is_none()
-    );
+    assert!(suppression_edits_tf(tf, "aws_s3_bucket.other", &code, None).is_none());
+    assert!(suppression_edits_tf(tf, "aws_s3_bucket.data", "S3-999", None).is_none());
+    assert!(suppression_edits_tf(
+        "resource \"aws_s3_bucket\" {",
+        "aws_s3_bucket.data",
+        &code,
+        None
+    )
+    .is_none());
+}
+
+/// Found by the `fixes` fuzz target: a finding about a bucket reported on
+/// its `aws_s3_bucket_acl` is suppressed above the ACL resource, where the
+/// comment covers it, not above the bucket.
+#[test]
+fn terraform_suppression_goes_above_the_block_holding_the_finding() {
+    let tf = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\nresource \"aws_s3_bucket_acl\" \"a\" {\n  bucket = aws_s3_bucket.b.id\n  acl    = \"public-read\"\n}\n";
+    let all = Settings::default();
+    let before = analyze("main.tf", tf, &all);
+    let d = before
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "S3-111")
+        .unwrap();
+    assert_eq!(d.resource.as_deref(), Some("aws_s3_bucket.b"));
+    let edits = suppression_edits_tf(tf, "aws_s3_bucket.b", &d.code, Some(d.span)).unwrap();
+    let (out, _) = crate::fix::apply_edits(tf, &edits);
+    assert!(out.contains("}\n# bucketguard: ignore[S3-111]\nresource \"aws_s3_bucket_acl\""));
+    let after = analyze("main.tf", &out, &all);
+    assert!(!after.diagnostics.iter().any(|d| d.code == "S3-111"));
+    assert!(!after
+        .diagnostics
+        .iter()
+        .any(|d| d.code == STALE_SUPPRESSION));
 }

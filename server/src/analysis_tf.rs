@@ -127,12 +127,17 @@ pub fn analyze_module_with<'p>(
 /// The edit that suppresses `rule` for Terraform resource `resource`
 /// (`TYPE.NAME`) in a `.tf` file: a `# bucketguard: ignore[RULE]` line
 /// above the resource header (a comment there covers the whole block), or
-/// the id added to such a comment already on the line above. `None` when
-/// the file does not parse or holds no such resource.
+/// the id added to such a comment already on the line above. `at` is the
+/// finding's span, when known: the comment then goes above the top-level
+/// block that holds it, since a finding about a bucket may be reported on
+/// another resource (its `aws_s3_bucket_acl`, say) and a comment covers
+/// only its own block. `None` when the file does not parse or holds no
+/// such block.
 pub fn suppression_edits_tf(
     text: &str,
     resource: &str,
     rule: &str,
+    at: Option<Span>,
 ) -> Option<Vec<crate::fix::Edit>> {
     let rule = rules::find(rule).filter(|r| r.id == rule)?;
     let file = crate::syntax::hcl::parse(text);
@@ -140,12 +145,15 @@ pub fn suppression_edits_tf(
         return None;
     }
     let (ty, name) = resource.split_once('.')?;
-    let block = file.body.blocks.iter().find(|b| {
-        b.ident == "resource"
-            && b.labels.len() == 2
-            && b.labels.first().is_some_and(|l| l.0 == ty)
-            && b.labels.get(1).is_some_and(|l| l.0 == name)
-    })?;
+    let block = match at {
+        Some(at) => file.body.blocks.iter().find(|b| b.span.contains_span(at)),
+        None => file.body.blocks.iter().find(|b| {
+            b.ident == "resource"
+                && b.labels.len() == 2
+                && b.labels.first().is_some_and(|l| l.0 == ty)
+                && b.labels.get(1).is_some_and(|l| l.0 == name)
+        }),
+    }?;
     let start = block.header_span.start;
     let before = text.get(..start)?;
     let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
