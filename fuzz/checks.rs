@@ -223,7 +223,10 @@ pub fn fixes(data: &[u8]) {
                 // Terraform the block holding the finding, and a module may
                 // declare one address twice (Terraform refuses it, we report
                 // each block), so only one of its findings need go.
-                let (before, left) = (count(&a, &d.code, Some(resource)), count(&after, &d.code, Some(resource)));
+                let (before, left) = (
+                    count(&a, &d.code, Some(resource)),
+                    count(&after, &d.code, Some(resource)),
+                );
                 let ok = match front {
                     Front::Cfn(_) => left == 0,
                     Front::Tf(_) => left < before,
