@@ -163,3 +163,21 @@ fn terraform_suppression_goes_above_the_block_holding_the_finding() {
         .iter()
         .any(|d| d.code == STALE_SUPPRESSION));
 }
+
+/// Found by the `fixes` fuzz target: a bucket named with a label Terraform
+/// refuses (`"da?ta"`) got a fix referencing `aws_s3_bucket.da?ta.id`, which
+/// does not parse. Such a bucket gets no fix; a proper name does.
+#[test]
+fn terraform_fixes_need_a_bucket_name_that_is_an_identifier() {
+    let fixed = |name: &str| {
+        let tf = format!("resource \"aws_s3_bucket\" \"{name}\" {{\n  bucket = \"x\"\n}}\n");
+        let a = analyze("main.tf", &tf, &Settings::default());
+        let d = a.diagnostics.iter().find(|d| d.code == "S3-101").unwrap();
+        d.fix
+            .as_ref()
+            .map(|f| crate::fix::apply_edits(&tf, &f.edits).0)
+    };
+    let good = fixed("data").unwrap();
+    assert!(good.contains("aws_s3_bucket.data.id"), "{good}");
+    assert_eq!(fixed("da?ta"), None);
+}

@@ -272,6 +272,11 @@ impl<'a> Renderer<'a> {
             return None;
         }
         let name = b.labels.get(1)?.0.as_str();
+        // A name Terraform refuses (a label may hold any string) would make
+        // `aws_s3_bucket.NAME.id` a syntax error (found by fuzzing).
+        if !is_ident(name) {
+            return None;
+        }
         Some((b, name))
     }
 
