@@ -104,7 +104,7 @@ fn terraform_suppression_edit_adds_a_comment_above_the_header_or_extends_one() {
         .find(|d| d.resource.as_deref() == Some("aws_s3_bucket.data"))
         .map(|d| d.code.clone())
         .unwrap();
-    let edits = suppression_edits_tf(Role::Hcl, tf, "aws_s3_bucket.data", &code).unwrap();
+    let edits = suppression_edits_tf(Role::Hcl, tf, "aws_s3_bucket.data", &code, None).unwrap();
     let (out, _) = crate::fix::apply_edits(tf, &edits);
     assert!(out.starts_with(&format!("# bucketguard: ignore[{code}]\nresource")));
     let after = analyze("main.tf", &out, &all);
@@ -121,27 +121,28 @@ fn terraform_suppression_edit_adds_a_comment_above_the_header_or_extends_one() {
         .find(|d| d.resource.as_deref() == Some("aws_s3_bucket.data"))
         .map(|d| d.code.clone())
         .unwrap();
-    let edits = suppression_edits_tf(Role::Hcl, &out, "aws_s3_bucket.data", &other).unwrap();
+    let edits = suppression_edits_tf(Role::Hcl, &out, "aws_s3_bucket.data", &other, None).unwrap();
     let (out2, _) = crate::fix::apply_edits(&out, &edits);
     assert!(out2.starts_with(&format!("# bucketguard: ignore[{code}, {other}]\nresource")));
     let crlf = tf.replace('\n', "\r\n");
-    let edits = suppression_edits_tf(Role::Hcl, &crlf, "aws_s3_bucket.data", &code).unwrap();
+    let edits = suppression_edits_tf(Role::Hcl, &crlf, "aws_s3_bucket.data", &code, None).unwrap();
     assert!(edits[0].text.ends_with("\r\n"));
 
     // `.tf.json` cannot hold a suppression (no comments); tfvars hold no resources.
     let json =
         r#"{"resource": {"aws_s3_bucket": {"data": {"bucket": "d", "acl": "public-read"}}}}"#;
-    assert!(suppression_edits_tf(Role::Json, json, "aws_s3_bucket.data", &code).is_none());
-    assert!(suppression_edits_tf(Role::Vars, tf, "aws_s3_bucket.data", &code).is_none());
+    assert!(suppression_edits_tf(Role::Json, json, "aws_s3_bucket.data", &code, None).is_none());
+    assert!(suppression_edits_tf(Role::Vars, tf, "aws_s3_bucket.data", &code, None).is_none());
 
     // Unknown resource, unknown rule, broken file: nothing.
-    assert!(suppression_edits_tf(Role::Hcl, tf, "aws_s3_bucket.other", &code).is_none());
-    assert!(suppression_edits_tf(Role::Hcl, tf, "aws_s3_bucket.data", "S3-999").is_none());
+    assert!(suppression_edits_tf(Role::Hcl, tf, "aws_s3_bucket.other", &code, None).is_none());
+    assert!(suppression_edits_tf(Role::Hcl, tf, "aws_s3_bucket.data", "S3-999", None).is_none());
     assert!(suppression_edits_tf(
         Role::Hcl,
         "resource \"aws_s3_bucket\" {",
         "aws_s3_bucket.data",
-        &code
+        &code,
+        None
     )
     .is_none());
 }
@@ -187,4 +188,48 @@ fn cached_module_analysis_matches_a_fresh_one_edit_after_edit() {
     check(&texts, "removed");
     texts.insert(0, (removed.0, removed.1.replace("bucket = ", "bucket  = ")));
     check(&texts, "re-added");
+}
+
+/// Found by the `fixes` fuzz target: a finding about a bucket reported on
+/// its `aws_s3_bucket_acl` is suppressed above the ACL resource, where the
+/// comment covers it, not above the bucket.
+#[test]
+fn terraform_suppression_goes_above_the_block_holding_the_finding() {
+    let tf = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\nresource \"aws_s3_bucket_acl\" \"a\" {\n  bucket = aws_s3_bucket.b.id\n  acl    = \"public-read\"\n}\n";
+    let all = Settings::default();
+    let before = analyze("main.tf", tf, &all);
+    let d = before
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "S3-111")
+        .unwrap();
+    assert_eq!(d.resource.as_deref(), Some("aws_s3_bucket.b"));
+    let edits =
+        suppression_edits_tf(Role::Hcl, tf, "aws_s3_bucket.b", &d.code, Some(d.span)).unwrap();
+    let (out, _) = crate::fix::apply_edits(tf, &edits);
+    assert!(out.contains("}\n# bucketguard: ignore[S3-111]\nresource \"aws_s3_bucket_acl\""));
+    let after = analyze("main.tf", &out, &all);
+    assert!(!after.diagnostics.iter().any(|d| d.code == "S3-111"));
+    assert!(!after
+        .diagnostics
+        .iter()
+        .any(|d| d.code == STALE_SUPPRESSION));
+}
+
+/// Found by the `fixes` fuzz target: a bucket named with a label Terraform
+/// refuses (`"da?ta"`) got a fix referencing `aws_s3_bucket.da?ta.id`, which
+/// does not parse. Such a bucket gets no fix; a proper name does.
+#[test]
+fn terraform_fixes_need_a_bucket_name_that_is_an_identifier() {
+    let fixed = |name: &str| {
+        let tf = format!("resource \"aws_s3_bucket\" \"{name}\" {{\n  bucket = \"x\"\n}}\n");
+        let a = analyze("main.tf", &tf, &Settings::default());
+        let d = a.diagnostics.iter().find(|d| d.code == "S3-101").unwrap();
+        d.fix
+            .as_ref()
+            .map(|f| crate::fix::apply_edits(&tf, &f.edits).0)
+    };
+    let good = fixed("data").unwrap();
+    assert!(good.contains("aws_s3_bucket.data.id"), "{good}");
+    assert_eq!(fixed("da?ta"), None);
 }

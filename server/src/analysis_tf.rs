@@ -137,16 +137,20 @@ pub fn analyze_module_cached<'p>(
 }
 /// The edit that suppresses `rule` for Terraform resource `resource`
 /// (`TYPE.NAME`) in a file of role `role`, rendered by [`fix::tf`]: in a
-/// `.tf` file a `# bucketguard: ignore[RULE]` line above the resource
-/// header (a comment there covers the whole block), or the id added to
-/// such a comment already on the line above. `None` when the file does
-/// not parse, holds no such resource, or cannot hold a suppression
-/// (`.tf.json` has no comments, tfvars no resources).
+/// `.tf` file a `# bucketguard: ignore[RULE]` line above the header of the
+/// block holding the finding (`at`, its span, when known; else resource
+/// `resource`), since a comment there covers the whole block, or the id
+/// added to such a comment already on the line above. A finding about a
+/// bucket may be reported on another resource (its `aws_s3_bucket_acl`,
+/// say). `None` when the file does not parse, holds no such block, or
+/// cannot hold a suppression (`.tf.json` has no comments, tfvars no
+/// resources).
 pub fn suppression_edits_tf(
     role: Role,
     text: &str,
     resource: &str,
     rule: &str,
+    at: Option<Span>,
 ) -> Option<Vec<fix::Edit>> {
     let rule = rules::find(rule).filter(|r| r.id == rule)?;
     let path = match role {
@@ -154,11 +158,5 @@ pub fn suppression_edits_tf(
         Role::Json | Role::Vars => return None,
     };
     let module = Module::build(&[(path, text)]);
-    fix::tf::Renderer::new(&module, vec![text]).render(
-        &fix::FixIntent::SuppressForResource {
-            resource: resource.to_string(),
-            rule: rule.id.to_string(),
-        },
-        0,
-    )
+    fix::tf::Renderer::new(&module, vec![text]).render_suppression(0, resource, rule.id, at)
 }

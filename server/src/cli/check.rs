@@ -404,7 +404,7 @@ fn has_syntax_error(ds: &[Diagnostic]) -> bool {
 /// The edits of the safe fixes that do not overlap an earlier one; whole
 /// fixes are taken or left, never half of one. Returns the edits and the
 /// number of fixes they make.
-fn safe_edits(ds: &[Diagnostic]) -> (Vec<Edit>, usize) {
+pub fn safe_edits(ds: &[Diagnostic]) -> (Vec<Edit>, usize) {
     let mut taken: Vec<Edit> = Vec::new();
     let mut count = 0;
     let mut fixes: Vec<&fix::Fix> = ds

@@ -13,6 +13,10 @@ mod sarif;
 mod terraform;
 mod text;
 
+/// The edits one pass of `check --fix` applies (also used by the fuzz
+/// targets, which must apply fixes exactly as `check --fix` does).
+pub use check::safe_edits;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;

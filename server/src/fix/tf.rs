@@ -199,13 +199,46 @@ impl<'a> Renderer<'a> {
         }
         let mut ops = Vec::new();
         self.lower(intent, &mut ops)?;
+        self.render_ops(&ops, file)
+    }
+
+    /// The edit suppressing `rule` with a comment above the top-level
+    /// block of file `file` that holds `at` (module span) when given (a
+    /// finding about a bucket may be reported on another resource, its
+    /// `aws_s3_bucket_acl` say, and a comment covers only its own block),
+    /// else above resource `resource`.
+    pub fn render_suppression(
+        &self,
+        file: usize,
+        resource: &str,
+        rule: &str,
+        at: Option<Span>,
+    ) -> Option<Vec<Edit>> {
+        if self.broken {
+            return None;
+        }
+        let block = match at {
+            Some(at) => self
+                .top_blocks(at)?
+                .iter()
+                .find(|b| b.span.contains_span(at))?,
+            None => self.resource(resource)?,
+        };
+        let ops = [TOp::Suppress {
+            block,
+            rule: rule.to_string(),
+        }];
+        self.render_ops(&ops, file)
+    }
+
+    fn render_ops(&self, ops: &[TOp<'a>], file: usize) -> Option<Vec<Edit>> {
         if ops.is_empty() {
             return None;
         }
         let f = self.module.files.get(file)?;
         let text = *self.texts.get(file)?;
         // Every op must be in `file`.
-        for op in &ops {
+        for op in ops {
             let span = match op {
                 TOp::Replace { expr, .. } | TOp::AppendElement { list: expr, .. } => expr.span,
                 TOp::Set { block, .. }
@@ -220,11 +253,11 @@ impl<'a> Renderer<'a> {
         let edits = match f.role {
             Role::Hcl => {
                 let st = self.styles.get(file)?.get_or_init(|| Style::detect(text));
-                hcl_render(text, f.base, &ops, st)?
+                hcl_render(text, f.base, ops, st)?
             }
             Role::Json => {
                 let doc = self.json.get(file)?.as_ref()?;
-                json_render(text, doc, f.base, &ops)?
+                json_render(text, doc, f.base, ops)?
             }
             Role::Vars => return None,
         };
@@ -338,6 +371,11 @@ impl<'a> Renderer<'a> {
             return None;
         }
         let name = b.labels.get(1)?.0.as_str();
+        // A name Terraform refuses (a label may hold any string) would make
+        // `aws_s3_bucket.NAME.id` a syntax error (found by fuzzing).
+        if !is_ident(name) {
+            return None;
+        }
         Some((b, name))
     }
 

@@ -27,7 +27,7 @@ pub fn run() -> Result<u8> {
         .enable_all()
         .build()?;
     let (output, writer) = stdio::Output::start(std::io::stdout());
-    runtime.block_on(server::serve(output.clone()));
+    runtime.block_on(server::serve(tokio::io::stdin(), output.clone()));
     // The stdin reader may sit in a blocking read: do not wait for it.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     // Write what is queued, but do not hang on a client that stopped reading.
@@ -37,6 +37,19 @@ pub fn run() -> Result<u8> {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     Ok(0)
+}
+
+/// The server of [`run`] in process: reads frames from `input` until the
+/// client sends `exit` or the input ends, and writes whole frames to
+/// `sink` (from a thread of its own, as `run` writes to stdout). For tests
+/// and the fuzz target; must be awaited inside a tokio runtime.
+pub async fn serve_on(
+    input: impl tokio::io::AsyncRead + Unpin + Send + 'static,
+    sink: impl std::io::Write + Send + 'static,
+) {
+    let (output, _writer) = stdio::Output::start(sink);
+    server::serve(input, output.clone()).await;
+    output.stop();
 }
 
 /// The binary allocates with mimalloc, which by default keeps freed pages

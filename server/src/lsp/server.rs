@@ -30,8 +30,10 @@ use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 /// The code action kind of "apply every safe fix".
 pub const FIX_ALL: lsp::CodeActionKind = lsp::CodeActionKind::new("source.fixAll.bucketguard");
 
-pub async fn serve(output: Output) {
-    let stdin = super::stdio::sanitized(tokio::io::stdin());
+/// Serve LSP on `input` (stdin, or a pipe in tests) until the client sends
+/// `exit` or the input ends; frames go out through `output`.
+pub async fn serve(input: impl tokio::io::AsyncRead + Unpin + Send + 'static, output: Output) {
+    let stdin = super::stdio::sanitized(input);
     let client_caps = Arc::new(ClientExtras::default());
     let caps = client_caps.clone();
     let out = output.clone();
@@ -39,10 +41,23 @@ pub async fn serve(output: Output) {
         .custom_method(super::stdio::INVALID_MESSAGE, Backend::invalid_message)
         .custom_method("$/setTrace", Backend::set_trace)
         .finish();
-    Server::new(stdin, output.library(), socket)
-        .serve(Guard::new(service, client_caps))
-        .await;
+    let guard = Guard::new(service, client_caps);
+    let exited = guard.exited();
+    let server = Server::new(stdin, output.library(), socket).serve(guard);
+    // After `exit`, stop even while a handler still waits for the client
+    // (found by the `lsp` fuzz target: the server never ended when a
+    // client sent `exit` without answering our `registerCapability`).
+    tokio::select! {
+        () = server => {}
+        () = async {
+            exited.notified().await;
+            tokio::time::sleep(EXIT_GRACE).await;
+        } => eprintln!("bucketguard: exit while a request to the client was unanswered"),
+    }
 }
+
+/// How long the server lets its handlers finish after `exit`.
+const EXIT_GRACE: Duration = Duration::from_millis(200);
 
 /// A complete analysis of one version of a document: the text it was
 /// computed on, with its line index, and every diagnostic with its fix
@@ -1022,13 +1037,16 @@ fn suppress_action(
     let Some(lsp::NumberOrString::String(code)) = &d.code else {
         return None;
     };
+    let pos = full.positions(encoding);
     let edits = match full.tf {
-        // A comment above the resource header covers the whole block
-        // (`.tf.json` and tfvars get none).
-        Some(role) => analysis::suppression_edits_tf(role, &full.text, resource, code)?,
+        // A comment above the header of the block holding the finding
+        // covers the whole block (`.tf.json` and tfvars get none).
+        Some(role) => {
+            let at = matching(full, &pos, d).map(|x| x.span);
+            analysis::suppression_edits_tf(role, &full.text, resource, code, at)?
+        }
         None => analysis::suppression_edits(full.kind?, &full.text, resource, code)?,
     };
-    let pos = full.positions(encoding);
     let edits = edits
         .iter()
         .map(|e| lsp::TextEdit::new(pos.range(e.span), e.text.clone()))

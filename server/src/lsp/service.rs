@@ -8,7 +8,12 @@
 //!   `experimental.snippetTextEdit`, which the typed LSP structs cannot
 //!   express) reach the client;
 //! * the raw `initialize` request is read for client capabilities the
-//!   typed structs drop ([`ClientExtras`]).
+//!   typed structs drop ([`ClientExtras`]);
+//! * an `exit` notification is signalled ([`Guard::exited`]): the library
+//!   only returns once every handler has finished, and a handler may be
+//!   waiting for the client's answer to a request of ours
+//!   (`workspace/configuration`, `client/registerCapability`) that a
+//!   client which is quitting never sends.
 
 use futures::future::{BoxFuture, FutureExt};
 use serde_json::Value;
@@ -43,11 +48,21 @@ impl ClientExtras {
 pub struct Guard<S> {
     inner: S,
     extras: Arc<ClientExtras>,
+    exited: Arc<tokio::sync::Notify>,
 }
 
 impl<S> Guard<S> {
     pub fn new(inner: S, extras: Arc<ClientExtras>) -> Guard<S> {
-        Guard { inner, extras }
+        Guard {
+            inner,
+            extras,
+            exited: Arc::default(),
+        }
+    }
+
+    /// Notified (once, with a stored permit) when the client sends `exit`.
+    pub fn exited(&self) -> Arc<tokio::sync::Notify> {
+        self.exited.clone()
     }
 }
 
@@ -78,6 +93,9 @@ where
             if let Some(params) = req.params() {
                 self.extras.read(params);
             }
+        }
+        if method == "exit" {
+            self.exited.notify_one();
         }
         let panicked = move |id: Option<_>, method: &str| {
             eprintln!("bucketguard: panic while handling {method}");

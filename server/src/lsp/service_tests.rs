@@ -71,3 +71,13 @@ fn snippet_edit_support_is_read_from_the_raw_initialize_request() {
     futures::executor::block_on(guard.call(req)).unwrap();
     assert!(extras.snippet_edit_support.load(Ordering::Relaxed));
 }
+
+#[test]
+fn exit_is_signalled() {
+    let mut guard = Guard::new(Handlers, Arc::default());
+    let exited = guard.exited();
+    assert!(exited.notified().now_or_never().is_none());
+    futures::executor::block_on(guard.call(Request::build("exit").finish())).unwrap();
+    // The permit is stored: the transport may start waiting later.
+    assert!(exited.notified().now_or_never().is_some());
+}

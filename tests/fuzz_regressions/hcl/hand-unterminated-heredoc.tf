@@ -1,0 +1,4 @@
+resource "aws_s3_bucket_policy" "p" {
+  bucket = "x"
+  policy = <<EOF
+{"Statement": [
