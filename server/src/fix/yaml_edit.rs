@@ -5,7 +5,9 @@
 //! trailing comment stays on its line. Replaced scalars keep their quoting
 //! style; new strings are plain unless they need quotes.
 
-use super::edit::{col, entry_end, flow_insert, is_int_text, line_end, same_line, Op, Out, Style};
+use super::edit::{
+    col, entry_end, flow_insert, is_int_text, line_end, line_start, same_line, Op, Out, Style,
+};
 use super::{Edit, Ins};
 use crate::syntax::{Document, Node, NodeKind, ScalarStyle};
 use crate::text::Span;
@@ -130,10 +132,20 @@ fn block_insert(
 ) -> Option<Edit> {
     let es = map.entries();
     let (c, blank) = st.maps.get_or(map.span.start, || {
+        // Each key must start its line (after indentation or a sequence
+        // dash): a tag or anchor before a key (`!If Key:`) would put the
+        // new entries at the wrong indentation.
+        let starts_line = |at: usize| {
+            text.get(line_start(text, at)..at)
+                .is_some_and(|p| p.bytes().all(|b| matches!(b, b' ' | b'\t' | b'-')))
+        };
         let c = es
             .first()
             .map(|first| col(text, first.key_span.start))
-            .filter(|c| es.iter().all(|e| col(text, e.key_span.start) == *c));
+            .filter(|c| {
+                es.iter()
+                    .all(|e| col(text, e.key_span.start) == *c && starts_line(e.key_span.start))
+            });
         (c, blank_separated(text, map))
     });
     let c = c?;
