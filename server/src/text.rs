@@ -135,6 +135,9 @@ impl LineIndex {
         let start = self.line_start(line);
         let seg = text.get(start..offset).unwrap_or("");
         let col = match enc {
+            // ASCII (checked a word at a time): every encoding counts bytes.
+            // Many findings on one long line must not count characters each.
+            _ if seg.is_ascii() => seg.len(),
             Encoding::Utf8 => seg.len(),
             Encoding::Utf16 => seg.chars().map(char::len_utf16).sum(),
             Encoding::Utf32 => seg.chars().count(),

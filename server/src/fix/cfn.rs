@@ -550,36 +550,49 @@ fn single<'a>(map: &'a Node, key: &str) -> Option<&'a Node> {
 /// the anchor's spans and are skipped; text they copy is refused later.
 fn find_node(root: &Node, span: Span, pred: fn(&Node) -> bool) -> Option<&Node> {
     let mut node = root;
-    'descend: loop {
+    loop {
         if (node.span == span || node.full_span() == span) && pred(node) {
             return Some(node);
         }
-        for child in children(node) {
-            if !child.from_alias && child.full_span().contains_span(span) {
-                node = child;
-                continue 'descend;
-            }
+        match child_containing(node, span) {
+            Some(child) => node = child,
+            None => return None,
         }
-        return None;
     }
 }
 
 /// The mapping holding the entry whose value is written at `span`, and that value.
 fn find_entry_value(root: &Node, span: Span) -> Option<(&Node, &Node)> {
     let mut node = root;
-    'descend: loop {
-        for e in node.entries() {
-            if !e.value.from_alias && (e.value.span == span || e.value.full_span() == span) {
-                return Some((node, &e.value));
-            }
+    loop {
+        // Only the child holding `span` can be written at it (children
+        // that are not alias copies do not overlap).
+        let child = child_containing(node, span)?;
+        if node.is_mapping() && (child.span == span || child.full_span() == span) {
+            return Some((node, child));
         }
-        for child in children(node) {
-            if !child.from_alias && child.full_span().contains_span(span) {
-                node = child;
-                continue 'descend;
-            }
-        }
-        return None;
+        node = child;
+    }
+}
+
+/// The child of `node` (not an alias copy) whose text holds `span`: by
+/// binary search where the children are in source order, else by a scan.
+/// A mapping may hold tens of thousands of resources, and one lookup per
+/// fix must not scan them all.
+fn child_containing(node: &Node, span: Span) -> Option<&Node> {
+    let fits = |c: &Node| !c.from_alias && c.full_span().contains_span(span);
+    let candidate = if node.is_mapping() {
+        let es = node.entries();
+        let k = es.partition_point(|e| e.key_span.start <= span.start);
+        k.checked_sub(1).and_then(|k| es.get(k)).map(|e| &e.value)
+    } else {
+        let items = node.items();
+        let k = items.partition_point(|c| c.full_span().start <= span.start);
+        k.checked_sub(1).and_then(|k| items.get(k))
+    };
+    match candidate {
+        Some(c) if fits(c) => Some(c),
+        _ => children(node).find(|c| fits(c)),
     }
 }
 

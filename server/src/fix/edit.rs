@@ -342,6 +342,13 @@ fn yaml_scan_entry(text: &str, key_start: usize, value: &Node, scan: &mut Scan) 
 /// Start of the line holding `pos`.
 pub(crate) fn line_start(text: &str, pos: usize) -> usize {
     let pos = pos.min(text.len());
+    // `str::rfind` with one byte searches a word at a time: this runs per
+    // fix, and a minified template is one line of megabytes.
+    if let Some(before) = text.get(..pos) {
+        let nl = before.rfind('\n');
+        let cr = before.rfind('\r');
+        return nl.max(cr).map_or(0, |i| i + 1);
+    }
     text.as_bytes()[..pos]
         .iter()
         .rposition(|&b| b == b'\n' || b == b'\r')
@@ -595,23 +602,27 @@ pub(crate) struct Member {
 }
 
 /// Members of a mapping or sequence node.
-pub(crate) fn members(node: &Node) -> Vec<Member> {
+pub(crate) fn member_count(node: &Node) -> usize {
     match &node.kind {
-        NodeKind::Mapping { entries, .. } => entries
-            .iter()
-            .map(|e| Member {
-                start: e.key_span.start,
-                end: entry_end(e),
-            })
-            .collect(),
-        NodeKind::Sequence { items, .. } => items
-            .iter()
-            .map(|i| Member {
-                start: i.full_span().start,
-                end: i.full_span().end,
-            })
-            .collect(),
-        NodeKind::Scalar { .. } => Vec::new(),
+        NodeKind::Mapping { entries, .. } => entries.len(),
+        NodeKind::Sequence { items, .. } => items.len(),
+        NodeKind::Scalar { .. } => 0,
+    }
+}
+
+/// Member `i` of a collection (without building the list: a fix per
+/// resource inserts into one mapping of tens of thousands).
+pub(crate) fn member(node: &Node, i: usize) -> Option<Member> {
+    match &node.kind {
+        NodeKind::Mapping { entries, .. } => entries.get(i).map(|e| Member {
+            start: e.key_span.start,
+            end: entry_end(e),
+        }),
+        NodeKind::Sequence { items, .. } => items.get(i).map(|i| Member {
+            start: i.full_span().start,
+            end: i.full_span().end,
+        }),
+        NodeKind::Scalar { .. } => None,
     }
 }
 
@@ -639,12 +650,12 @@ pub(crate) fn flow_insert(
     if text.get(open..open + 1) != Some(o) || text.get(close..close + 1) != Some(c) {
         return None;
     }
-    let members = members(coll);
+    let len = member_count(coll);
     let one_level = match st.format {
         Format::Json => st.unit.clone(),
         Format::Yaml => " ".repeat(st.step),
     };
-    if members.is_empty() {
+    if len == 0 {
         if comments.iter().any(|cm| coll.span.contains_span(cm.span)) {
             return None;
         }
@@ -674,9 +685,9 @@ pub(crate) fn flow_insert(
         out.lit(c);
         return Some(vec![out.into_edit(coll.span)]);
     }
-    let idx = after.unwrap_or(members.len() - 1);
-    let anchor = *members.get(idx)?;
-    let next = members.get(idx + 1).map_or(close, |m| m.start);
+    let idx = after.unwrap_or(len - 1);
+    let anchor = member(coll, idx)?;
+    let next = member(coll, idx + 1).map_or(close, |m| m.start);
     if next < anchor.end || anchor.end > close {
         return None;
     }
