@@ -85,6 +85,17 @@ const BLOCKING_KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(
 /// [`BLOCKING_KEEP_ALIVE`], so the analyses' threads have ended.
 pub(crate) const RELEASE_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
 
+/// Hand the calling thread's freed pages back to the system, forced, at
+/// the end of each analysis: analyses move between the blocking pool's
+/// threads, each with its own heap, and a heap purges only when its thread
+/// allocates again. Without it the server with one 250-bucket template
+/// open peaked at 27 MiB over 20 edits; with it, 23 MiB, at no measurable
+/// cost per edit (`benches/side-by-side`).
+pub(crate) fn collect_thread_heap() {
+    // SAFETY: `mi_collect` may be called from any thread at any time.
+    unsafe { libmimalloc_sys::mi_collect(true) }
+}
+
 /// Hand the memory mimalloc holds free back to the system now. mimalloc
 /// purges freed memory only from inside its own calls, once the purge
 /// delay has passed: a server that goes idle after a burst (or after its

@@ -596,8 +596,15 @@ impl Backend {
 
     /// Analyse `job` on a blocking thread.
     async fn run(&self, job: Job) -> Result<Full> {
-        self.blocking("analysis", move |inner| analyze_job(job, &inner.configs))
-            .await
+        self.blocking("analysis", move |inner| {
+            let full = analyze_job(job, &inner.configs);
+            // The analysis's tree and model are dropped: give this
+            // thread's freed pages back now, not when the thread next
+            // allocates (analyses move between the pool's threads).
+            super::collect_thread_heap();
+            full
+        })
+        .await
     }
 
     /// The complete analysis of the last version of `uri` that parsed, for
