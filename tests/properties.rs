@@ -32,6 +32,20 @@ fn text() -> impl Strategy<Value = String> {
     proptest::collection::vec(piece, 0..60).prop_map(|v| v.concat())
 }
 
+/// Lines of thousands of bytes (a minified template), mixed widths, with
+/// an occasional line break.
+fn long_line() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        500 => Just("{\"Key\":\"abc\"},"),
+        50 => Just("é"),
+        50 => Just("日本"),
+        50 => Just("😀"),
+        1 => Just("\n"),
+        1 => Just("\r\n"),
+    ];
+    proptest::collection::vec(piece, 0..800).prop_map(|v| v.concat())
+}
+
 const ENCODINGS: [Encoding; 3] = [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32];
 
 proptest! {
@@ -60,6 +74,26 @@ proptest! {
                 }
             }
             prop_assert!(lines.windows(2).all(|w| w[0] == w[1]));
+        }
+    }
+
+    /// Columns on long lines (counted from checkpoints, not from the line
+    /// start) equal a plain count of the line's characters.
+    #[test]
+    fn columns_on_long_lines(t in long_line(), probes in proptest::collection::vec(0usize..8000, 1..20)) {
+        let idx = LineIndex::new(&t);
+        for o in probes {
+            let o = (0..=o.min(t.len())).rev().find(|&o| t.is_char_boundary(o)).unwrap_or(0);
+            if t[..o].ends_with('\r') && t[o..].starts_with('\n') {
+                continue; // between the CR and LF of a CRLF: not a position
+            }
+            let start = t[..o].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+            let seg = &t[start..o];
+            let want16 = seg.chars().map(char::len_utf16).sum::<usize>() as u32;
+            let want32 = seg.chars().count() as u32;
+            prop_assert_eq!(idx.position(&t, o, Encoding::Utf16).col, want16);
+            prop_assert_eq!(idx.position(&t, o, Encoding::Utf32).col, want32);
+            prop_assert_eq!(idx.position(&t, o, Encoding::Utf8).col, seg.len() as u32);
         }
     }
 

@@ -61,6 +61,54 @@ pub struct LineIndex {
     /// Byte offset of the start of every line; the first is always 0.
     starts: Vec<usize>,
     len: usize,
+    /// Character counts at every [`BLOCK`] bytes, built on the first
+    /// column asked for on a long non-ASCII line (see [`Blocks`]).
+    blocks: std::sync::OnceLock<Blocks>,
+}
+
+/// Bytes per checkpoint of [`Blocks`].
+const BLOCK: usize = 256;
+
+/// Checkpoints for counting characters on long lines in constant time: for
+/// every multiple `k * BLOCK` of the block size, how many characters start
+/// before that byte and how many of them take four bytes (two UTF-16 units).
+/// A minified template is one line of megabytes; without these, every
+/// finding on it would count characters from the line start.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Blocks {
+    /// `(characters, four-byte characters)` starting before `k * BLOCK`.
+    at: Vec<(usize, usize)>,
+}
+
+impl Blocks {
+    fn new(text: &str) -> Blocks {
+        let mut at = Vec::with_capacity(text.len() / BLOCK + 1);
+        let (mut chars, mut wide) = (0, 0);
+        for chunk in text.as_bytes().chunks(BLOCK) {
+            at.push((chars, wide));
+            let (c, w) = count(chunk);
+            chars += c;
+            wide += w;
+        }
+        at.push((chars, wide));
+        Blocks { at }
+    }
+
+    /// `(characters, four-byte characters)` starting before byte `x`.
+    fn before(&self, bytes: &[u8], x: usize) -> (usize, usize) {
+        let k = x / BLOCK;
+        let (c0, w0) = self.at.get(k).copied().unwrap_or_default();
+        let (c, w) = count(bytes.get(k * BLOCK..x).unwrap_or_default());
+        (c0 + c, w0 + w)
+    }
+}
+
+/// Characters starting in `bytes` (bytes that are not UTF-8 continuation
+/// bytes) and how many of those are four-byte characters.
+fn count(bytes: &[u8]) -> (usize, usize) {
+    let chars = bytes.iter().filter(|&&b| (b as i8) >= -0x40).count();
+    let wide = bytes.iter().filter(|&&b| b >= 0xF0).count();
+    (chars, wide)
 }
 
 impl LineIndex {
@@ -73,6 +121,7 @@ impl LineIndex {
             return LineIndex {
                 starts,
                 len: text.len(),
+                blocks: Default::default(),
             };
         }
         let mut i = 0;
@@ -92,6 +141,7 @@ impl LineIndex {
         LineIndex {
             starts,
             len: text.len(),
+            blocks: Default::default(),
         }
     }
 
@@ -135,10 +185,18 @@ impl LineIndex {
         let start = self.line_start(line);
         let seg = text.get(start..offset).unwrap_or("");
         let col = match enc {
-            // ASCII (checked a word at a time): every encoding counts bytes.
-            // Many findings on one long line must not count characters each.
-            _ if seg.is_ascii() => seg.len(),
             Encoding::Utf8 => seg.len(),
+            // Many findings on one long line must not each count characters
+            // from the line start: long segments use the checkpoints.
+            _ if seg.len() > 4 * BLOCK => {
+                let blocks = self.blocks.get_or_init(|| Blocks::new(text));
+                let (c1, w1) = blocks.before(text.as_bytes(), offset);
+                let (c0, w0) = blocks.before(text.as_bytes(), start);
+                match enc {
+                    Encoding::Utf16 => (c1 - c0) + (w1 - w0),
+                    _ => c1 - c0,
+                }
+            }
             Encoding::Utf16 => seg.chars().map(char::len_utf16).sum(),
             Encoding::Utf32 => seg.chars().count(),
         };

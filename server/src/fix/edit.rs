@@ -288,14 +288,15 @@ fn scan_node(text: &str, format: Format, node: &Node, scan: &mut Scan) {
                     yaml_scan_entry(text, e.key_span.start, &e.value, scan);
                 }
                 if format == Format::Json && scan.unit.is_none() {
+                    // Same line first: on a minified template every
+                    // `leading_ws` would scan back to the file's start.
                     if let Some(first) = e.value.entries().first() {
-                        let parent = leading_ws(text, e.key_span.start);
-                        let child = leading_ws(text, first.key_span.start);
-                        if !same_line(text, e.key_span.start, first.key_span.start)
-                            && child.len() > parent.len()
-                            && child.starts_with(parent)
-                        {
-                            scan.unit = Some(child[parent.len()..].to_string());
+                        if !same_line(text, e.key_span.start, first.key_span.start) {
+                            let parent = leading_ws(text, e.key_span.start);
+                            let child = leading_ws(text, first.key_span.start);
+                            if child.len() > parent.len() && child.starts_with(parent) {
+                                scan.unit = Some(child[parent.len()..].to_string());
+                            }
                         }
                     }
                 }
