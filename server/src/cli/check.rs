@@ -8,7 +8,7 @@ use crate::config;
 use crate::fix::{self, Edit};
 use crate::project::{self, ConfigCache, LoadedConfig, ProjectError};
 use crate::settings::Settings;
-use crate::text::{LineIndex, Span};
+use crate::text::LineIndex;
 use anyhow::{bail, Result};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -196,15 +196,13 @@ pub fn run(opts: Options) -> Result<u8> {
         }
     }
     match opts.format {
-        OutputFormat::Text => report::print_stdout(&text::render(
-            &files,
-            &summary,
-            text::Style::detect(),
-            opts.quiet,
-        ))?,
+        OutputFormat::Text => {
+            let style = text::Style::detect();
+            report::write_stdout(|w| text::write(w, &files, &summary, style, opts.quiet))?
+        }
         OutputFormat::Json => report::write_stdout(|w| json::write(w, &files, &summary))?,
-        OutputFormat::Sarif => report::print_stdout(&sarif::render(&files, !failed)?)?,
-        OutputFormat::Github => report::print_stdout(&github::render(&files))?,
+        OutputFormat::Sarif => report::write_stdout(|w| sarif::write(w, &files, !failed))?,
+        OutputFormat::Github => report::write_stdout(|w| github::write(w, &files))?,
     }
 
     Ok(if failed {
@@ -413,24 +411,37 @@ pub fn safe_edits(ds: &[Diagnostic]) -> (Vec<Edit>, usize) {
         .filter_map(|d| d.fix.as_ref())
         .collect();
     fixes.sort_by_key(|f| f.edits.iter().map(|e| e.span.start).min());
+    // Start -> end of every taken edit. Taken edits never clash, so their
+    // ends grow with their starts, and the one starting last before an
+    // edit's end is the only one that can reach into it.
+    let mut ends: BTreeMap<usize, usize> = BTreeMap::new();
     for f in fixes {
-        let clashes = f
-            .edits
-            .iter()
-            .any(|e| taken.iter().any(|t| overlaps(e.span, t.span)));
+        // A fix whose own edits clash cannot be applied (none should).
+        let self_clash = f.edits.iter().enumerate().any(|(i, a)| {
+            f.edits[i + 1..].iter().any(|b| {
+                (a.span.start < b.span.end && b.span.start < a.span.end)
+                    || a.span.start == b.span.start
+            })
+        });
+        let clashes = self_clash
+            || f.edits.iter().any(|e| {
+                ends.contains_key(&e.span.start)
+                    || ends
+                        .range(..e.span.end)
+                        .next_back()
+                        .is_some_and(|(_, &end)| end > e.span.start)
+            });
         if clashes {
             continue;
+        }
+        for e in &f.edits {
+            let end = ends.entry(e.span.start).or_insert(e.span.end);
+            *end = (*end).max(e.span.end);
         }
         taken.extend(f.edits.iter().cloned());
         count += 1;
     }
     (taken, count)
-}
-
-/// True when two edits cannot both apply: their ranges overlap, or both
-/// start at the same offset (the order of two insertions is ambiguous).
-fn overlaps(a: Span, b: Span) -> bool {
-    (a.start < b.end && b.start < a.end) || a.start == b.start
 }
 
 fn display_and_uri(path: &Path, cwd: &Path) -> (String, String) {
@@ -499,6 +510,7 @@ mod tests {
     use super::*;
     use crate::fix::{Applicability, Fix};
     use crate::rules::Severity;
+    use crate::text::Span;
 
     fn diag(edits: &[(usize, usize)], app: Applicability) -> Diagnostic {
         Diagnostic {
@@ -535,6 +547,59 @@ mod tests {
         assert_eq!(n, 2);
         let spans: Vec<_> = edits.iter().map(|e| (e.span.start, e.span.end)).collect();
         assert_eq!(spans, vec![(0, 2), (10, 12), (30, 31)]);
+    }
+
+    /// The indexed clash check takes exactly the fixes the plain pairwise
+    /// check takes, on many random sets of edits (empty ones included).
+    #[test]
+    fn safe_edits_match_the_pairwise_check() {
+        fn overlaps(a: Span, b: Span) -> bool {
+            (a.start < b.end && b.start < a.end) || a.start == b.start
+        }
+        fn plain(ds: &[Diagnostic]) -> Vec<(usize, usize)> {
+            let mut fixes: Vec<&Fix> = ds.iter().filter_map(|d| d.fix.as_ref()).collect();
+            fixes.sort_by_key(|f| f.edits.iter().map(|e| e.span.start).min());
+            let mut taken: Vec<Span> = Vec::new();
+            for f in fixes {
+                let own = f
+                    .edits
+                    .iter()
+                    .enumerate()
+                    .any(|(i, a)| f.edits[i + 1..].iter().any(|b| overlaps(a.span, b.span)));
+                if own
+                    || f.edits
+                        .iter()
+                        .any(|e| taken.iter().any(|t| overlaps(e.span, *t)))
+                {
+                    continue;
+                }
+                taken.extend(f.edits.iter().map(|e| e.span));
+            }
+            taken.iter().map(|s| (s.start, s.end)).collect()
+        }
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n) as usize
+        };
+        for _ in 0..2000 {
+            let ds: Vec<Diagnostic> = (0..next(12))
+                .map(|_| {
+                    let edits: Vec<(usize, usize)> = (0..1 + next(3))
+                        .map(|_| {
+                            let s = next(40);
+                            (s, s + next(4))
+                        })
+                        .collect();
+                    diag(&edits, Applicability::Safe)
+                })
+                .collect();
+            let (edits, _) = safe_edits(&ds);
+            let got: Vec<_> = edits.iter().map(|e| (e.span.start, e.span.end)).collect();
+            assert_eq!(got, plain(&ds));
+        }
     }
 
     #[test]
