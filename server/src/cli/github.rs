@@ -4,7 +4,6 @@
 use super::report::FileReport;
 use crate::rules::Severity;
 use crate::text::Encoding;
-use std::fmt::Write as _;
 
 /// Escape a workflow command's message.
 fn escape_data(s: &str) -> String {
@@ -18,8 +17,8 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn render(files: &[FileReport]) -> String {
-    let mut out = String::new();
+/// Write one annotation per problem to `w`, as they come.
+pub fn write(w: &mut dyn std::io::Write, files: &[FileReport]) -> std::io::Result<()> {
     for f in files {
         for d in &f.diagnostics {
             let (start, end) = f.range(d.span, Encoding::Utf32);
@@ -28,8 +27,8 @@ pub fn render(files: &[FileReport]) -> String {
                 Severity::Warning => "warning",
                 Severity::Info => "notice",
             };
-            let _ = writeln!(
-                out,
+            writeln!(
+                w,
                 "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
                 escape_property(&f.display.replace('\\', "/")),
                 start.line,
@@ -38,10 +37,10 @@ pub fn render(files: &[FileReport]) -> String {
                 end.column,
                 escape_property(&d.code),
                 escape_data(&d.message)
-            );
+            )?;
         }
     }
-    out
+    Ok(())
 }
 
 #[cfg(test)]

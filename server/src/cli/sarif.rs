@@ -8,7 +8,8 @@ use crate::analysis::{STALE_SUPPRESSION, SYNTAX_ERROR};
 use crate::docs;
 use crate::rules::{self, Rule, Severity};
 use crate::text::{Encoding, Span};
-use anyhow::Result;
+use serde::ser::{SerializeSeq, Serializer};
+use serde::Serialize;
 use serde_json::{json, Value};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -85,81 +86,123 @@ fn location(f: &FileReport, span: Span) -> Value {
     })
 }
 
-/// Render the log. `successful` is false when some file could not be read
-/// or written.
-pub fn render(files: &[FileReport], successful: bool) -> Result<String> {
+/// The index of `code` in `tool.driver.rules`.
+fn index_of(code: &str) -> Option<usize> {
     let all = rules::all();
-    let mut descriptors: Vec<Value> = all.iter().map(|r| rule_descriptor(r)).collect();
-    descriptors.extend(notification_descriptors());
-    let index_of = |code: &str| -> Option<usize> {
-        match code {
-            SYNTAX_ERROR => Some(all.len()),
-            STALE_SUPPRESSION => Some(all.len() + 1),
-            _ => all.iter().position(|r| r.id == code),
-        }
-    };
-
-    let mut results = Vec::new();
-    for f in files {
-        for d in &f.diagnostics {
-            let mut result = json!({
-                "ruleId": d.code,
-                "level": level(d.severity),
-                "message": { "text": d.message },
-                "locations": [location(f, d.span)],
-            });
-            if let Some(i) = index_of(&d.code) {
-                result["ruleIndex"] = json!(i);
-            }
-            if !d.related.is_empty() {
-                let related: Vec<Value> = d
-                    .related
-                    .iter()
-                    .enumerate()
-                    .map(|(i, r)| {
-                        let mut loc = location(f, r.span);
-                        loc["id"] = json!(i);
-                        loc["message"] = json!({ "text": r.message });
-                        loc
-                    })
-                    .collect();
-                result["relatedLocations"] = json!(related);
-            }
-            if let Some(fix) = &d.fix {
-                let replacements: Vec<Value> = fix
-                    .edits
-                    .iter()
-                    .map(|e| {
-                        json!({
-                            "deletedRegion": region(f, e.span),
-                            "insertedContent": { "text": e.text },
-                        })
-                    })
-                    .collect();
-                result["fixes"] = json!([{
-                    "description": { "text": fix.title },
-                    "artifactChanges": [{
-                        "artifactLocation": { "uri": f.uri },
-                        "replacements": replacements,
-                    }],
-                }]);
-            }
-            if let Some(res) = &d.resource {
-                result["properties"] = json!({ "resource": res });
-            }
-            results.push(result);
-        }
+    match code {
+        SYNTAX_ERROR => Some(all.len()),
+        STALE_SUPPRESSION => Some(all.len() + 1),
+        _ => all.iter().position(|r| r.id == code),
     }
+}
 
+/// One result, built as a small JSON value and written at once.
+fn result(f: &FileReport, d: &crate::analysis::Diagnostic) -> Value {
+    let mut result = json!({
+        "ruleId": d.code,
+        "level": level(d.severity),
+        "message": { "text": d.message },
+        "locations": [location(f, d.span)],
+    });
+    if let Some(i) = index_of(&d.code) {
+        result["ruleIndex"] = json!(i);
+    }
+    if !d.related.is_empty() {
+        let related: Vec<Value> = d
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let mut loc = location(f, r.span);
+                loc["id"] = json!(i);
+                loc["message"] = json!({ "text": r.message });
+                loc
+            })
+            .collect();
+        result["relatedLocations"] = json!(related);
+    }
+    if let Some(fix) = &d.fix {
+        let replacements: Vec<Value> = fix
+            .edits
+            .iter()
+            .map(|e| {
+                json!({
+                    "deletedRegion": region(f, e.span),
+                    "insertedContent": { "text": e.text },
+                })
+            })
+            .collect();
+        result["fixes"] = json!([{
+            "description": { "text": fix.title },
+            "artifactChanges": [{
+                "artifactLocation": { "uri": f.uri },
+                "replacements": replacements,
+            }],
+        }]);
+    }
+    if let Some(res) = &d.resource {
+        result["properties"] = json!({ "resource": res });
+    }
+    result
+}
+
+/// Every result of every file, serialised one at a time: a report can
+/// hold hundreds of thousands, and a tree of them all took gigabytes.
+struct Results<'a>(&'a [FileReport]);
+
+impl Serialize for Results<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(None)?;
+        for f in self.0 {
+            for d in &f.diagnostics {
+                seq.serialize_element(&result(f, d))?;
+            }
+        }
+        seq.end()
+    }
+}
+
+// The log's outer objects, with their keys in alphabetical order (the
+// order a `serde_json::Value` object has).
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<'a>; 1],
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    artifacts: Value,
+    column_kind: &'static str,
+    invocations: Value,
+    results: Results<'a>,
+    tool: Value,
+}
+
+/// Write the log to `w`. `successful` is false when some file could not
+/// be read or written.
+pub fn write(
+    w: &mut dyn std::io::Write,
+    files: &[FileReport],
+    successful: bool,
+) -> std::io::Result<()> {
+    let mut descriptors: Vec<Value> = rules::all().iter().map(|r| rule_descriptor(r)).collect();
+    descriptors.extend(notification_descriptors());
     let artifacts: Vec<Value> = files
         .iter()
         .map(|f| json!({ "location": { "uri": f.uri } }))
         .collect();
-    let log = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
+    let log = Log {
+        schema: SCHEMA,
+        runs: [Run {
+            artifacts: json!(artifacts),
+            column_kind: "utf16CodeUnits",
+            invocations: json!([{ "executionSuccessful": successful }]),
+            results: Results(files),
+            tool: json!({
                 "driver": {
                     "name": "bucketguard",
                     "version": env!("CARGO_PKG_VERSION"),
@@ -167,14 +210,10 @@ pub fn render(files: &[FileReport], successful: bool) -> Result<String> {
                     "informationUri": docs::PROJECT_URL,
                     "rules": descriptors,
                 }
-            },
-            "invocations": [{ "executionSuccessful": successful }],
-            "columnKind": "utf16CodeUnits",
-            "artifacts": artifacts,
-            "results": results,
+            }),
         }],
-    });
-    let mut s = serde_json::to_string_pretty(&log)?;
-    s.push('\n');
-    Ok(s)
+        version: "2.1.0",
+    };
+    serde_json::to_writer_pretty(&mut *w, &log)?;
+    w.write_all(b"\n")
 }

@@ -42,20 +42,44 @@ fn severity_color(sev: Severity) -> &'static str {
 
 const TAB_WIDTH: usize = 4;
 
+/// A source line longer than this many characters is shown as a window
+/// around the marker (a minified template is one line of megabytes).
+const MAX_SHOWN: usize = 120;
+/// Characters shown before the marker in such a window.
+const CONTEXT_BEFORE: usize = 40;
+
 /// Render every problem and, unless `quiet`, the summary.
+#[cfg(test)]
 pub fn render(files: &[FileReport], summary: &Summary, style: Style, quiet: bool) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    // Writing to a `Vec` cannot fail.
+    let _ = write(&mut out, files, summary, style, quiet);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Write every problem and, unless `quiet`, the summary to `w`, one
+/// problem at a time (a report can hold hundreds of thousands).
+pub fn write(
+    w: &mut dyn std::io::Write,
+    files: &[FileReport],
+    summary: &Summary,
+    style: Style,
+    quiet: bool,
+) -> std::io::Result<()> {
+    let mut block = String::new();
     for f in files {
         for d in &f.diagnostics {
-            render_one(&mut out, f, d, style);
-            out.push('\n');
+            block.clear();
+            render_one(&mut block, f, d, style);
+            block.push('\n');
+            w.write_all(block.as_bytes())?;
         }
     }
     if !quiet {
-        out.push_str(&summary_line(summary, style));
-        out.push('\n');
+        w.write_all(summary_line(summary, style).as_bytes())?;
+        w.write_all(b"\n")?;
     }
-    out
+    Ok(())
 }
 
 fn render_one(out: &mut String, f: &FileReport, d: &Diagnostic, style: Style) {
@@ -74,30 +98,63 @@ fn render_one(out: &mut String, f: &FileReport, d: &Diagnostic, style: Style) {
     );
 
     let line0 = (start.line - 1) as usize;
-    let span = f.index.line_span(&f.text, line0);
-    let source = f.text.get(span.start..span.end).unwrap_or("");
+    let line = f.index.line_span(&f.text, line0);
+    let text = f.text.as_str();
+    let boundary = |mut at: usize| {
+        at = at.clamp(line.start, line.end);
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    // The marker runs from the span's start to its end on the same line,
+    // else to the end of the first line; at least one caret.
+    let mark_start = boundary(d.span.start);
+    let mark_end = if end.line == start.line {
+        boundary(d.span.end).max(mark_start)
+    } else {
+        line.end
+    };
+
+    // The part of the line shown: all of it, or a window around the marker.
+    let whole = &text[line.start..line.end];
+    let (from, to) = if whole.chars().nth(MAX_SHOWN).is_none() {
+        (line.start, line.end)
+    } else {
+        let before = &text[line.start..mark_start];
+        let from = before
+            .char_indices()
+            .rev()
+            .nth(CONTEXT_BEFORE.saturating_sub(1))
+            .map_or(line.start, |(i, _)| line.start + i);
+        let to = text[from..line.end]
+            .char_indices()
+            .nth(MAX_SHOWN)
+            .map_or(line.end, |(i, _)| from + i);
+        (from, to)
+    };
+    let cut_left = from > line.start;
+    let cut_right = to < line.end;
+    let width = |s: &str| -> usize {
+        s.chars()
+            .map(|c| if c == '\t' { TAB_WIDTH } else { 1 })
+            .sum()
+    };
+    let ellipsis = "...";
+    let pad = width(&text[from..mark_start]) + if cut_left { ellipsis.len() } else { 0 };
+    let carets = width(&text[mark_start..mark_end.min(to).max(mark_start)]).max(1);
+    let mut shown = String::new();
+    if cut_left {
+        shown.push_str(ellipsis);
+    }
+    shown.push_str(&text[from..to].replace('\t', &" ".repeat(TAB_WIDTH)));
+    if cut_right {
+        shown.push_str(ellipsis);
+    }
+
     let number = start.line.to_string();
     let gutter = " ".repeat(number.len());
     let bar = style.paint("34", "|");
-
-    // The marker runs from the start column to the end column on the same
-    // line, else to the end of the first line; at least one caret.
-    let chars: Vec<char> = source.chars().collect();
-    let first = (start.column as usize - 1).min(chars.len());
-    let last = if end.line == start.line {
-        (end.column as usize - 1).min(chars.len())
-    } else {
-        chars.len()
-    };
-    let width = |cs: &[char]| -> usize {
-        cs.iter()
-            .map(|c| if *c == '\t' { TAB_WIDTH } else { 1 })
-            .sum()
-    };
-    let pad = width(&chars[..first]);
-    let carets = width(&chars[first..last.max(first)]).max(1);
-    let shown: String = source.replace('\t', &" ".repeat(TAB_WIDTH));
-
     let _ = writeln!(out, "{gutter} {bar}");
     let _ = writeln!(out, "{} {bar} {}", style.paint("34", &number), shown);
     let _ = writeln!(

@@ -75,3 +75,36 @@ fn colours_only_when_asked() {
         "No problems found in 0 templates."
     );
 }
+
+#[test]
+fn long_lines_are_shown_as_a_window_around_the_marker() {
+    // A minified template: one line of thousands of characters, with
+    // multi-byte characters before the flagged value.
+    let filler = "{\"K\":\"日本😀\"},".repeat(400);
+    let text = format!("{{\"A\":[{filler}\"PublicRead\",{filler}]}}\n");
+    let start = text.find("PublicRead").unwrap();
+    let files = [report(&text, Span::new(start, start + 10), None)];
+    let out = render(&files, &Summary::of(&files), Style { color: false }, true);
+    let lines: Vec<&str> = out.lines().collect();
+    // `1 | ...` then the marker line: exactly under `PublicRead`.
+    let shown = lines[2].strip_prefix("1 | ").unwrap();
+    let marker = lines[3].strip_prefix("  | ").unwrap();
+    assert!(
+        shown.starts_with("...") && shown.ends_with("..."),
+        "{shown}"
+    );
+    assert_eq!(shown.chars().count(), 120 + 6, "{shown}");
+    let pad = marker.len() - marker.trim_start().len();
+    let under: String = shown.chars().skip(pad).take(10).collect();
+    assert_eq!(under, "PublicRead");
+    assert_eq!(marker.trim_start(), "^".repeat(10));
+}
+
+#[test]
+fn short_lines_are_shown_whole() {
+    let text = format!("{}X{}\n", "a".repeat(100), "b".repeat(19));
+    let at = text.find('X').unwrap();
+    let files = [report(&text, Span::new(at, at + 1), None)];
+    let out = render(&files, &Summary::of(&files), Style { color: false }, true);
+    assert!(out.contains(&format!("1 | {}", text.trim_end())), "{out}");
+}
