@@ -313,6 +313,31 @@ fn config_changes_republish_and_nonsense_gets_errors() {
     );
     severity_of(&mut c, "error from the editor settings", 1);
 
+    // At most `maxDiagnostics` findings are published, then one that says
+    // how many were left out.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"bucketguard": {"select": ["S3"], "maxDiagnostics": 1}}}),
+    );
+    let capped = c.wait_for("the too-many-findings diagnostic", |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["diagnostics"][1]["code"] == "too-many-findings"
+    });
+    let ds = capped["params"]["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(ds.len(), 2, "{capped}");
+    // No finding is an error here (the config file lowers S3-111): the
+    // first warning in the file is kept, not an earlier information.
+    assert_eq!(ds[0]["severity"], 2, "the most severe is kept: {capped}");
+    assert!(
+        ds[1]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("showing 1 of ")),
+        "{capped}"
+    );
+
     // A document over `maxFileSize` gets one information diagnostic.
     c.notify(
         "workspace/didChangeConfiguration",

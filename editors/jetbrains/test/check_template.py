@@ -30,7 +30,7 @@ import time
 KNOWN = {"template.json", "settings.json", "settings.schema.json", "initializationOptions.json",
          "experimental.json", "clientSettings.json", "installer.json",
          "workspaceFolderSettings.json", "README.md"}
-SERVER_KEYS = {"select", "ignore", "severity", "debounceMs", "maxFileSize"}
+SERVER_KEYS = {"select", "ignore", "severity", "debounceMs", "maxFileSize", "maxDiagnostics"}
 MUST_MAP = ["a.yaml", "a.yml", "a.json", "a.template", "main.tf", "dev.tfvars"]
 MUST_NOT_MAP = ["a.py", "Cargo.toml", "README.md"]
 

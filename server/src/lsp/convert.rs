@@ -220,6 +220,43 @@ struct PublishOut<'a> {
     diagnostics: Vec<DiagnosticOut<'a>>,
 }
 
+/// The code of the information diagnostic that says findings were left out.
+pub const TOO_MANY_FINDINGS: &str = "too-many-findings";
+
+/// At most `cap` of `diagnostics` for publishing, the most severe first
+/// (syntax errors are errors), in source order, and then one information
+/// diagnostic at the start of the file saying how many were left out.
+/// Borrowed as it is when it is within the cap.
+pub fn capped(
+    diagnostics: &[analysis::Diagnostic],
+    cap: usize,
+) -> std::borrow::Cow<'_, [analysis::Diagnostic]> {
+    use std::borrow::Cow;
+    if diagnostics.len() <= cap {
+        return Cow::Borrowed(diagnostics);
+    }
+    let mut order: Vec<usize> = (0..diagnostics.len()).collect();
+    order.sort_by_key(|&i| (diagnostics[i].severity, diagnostics[i].span.start, i));
+    order.truncate(cap);
+    order.sort_unstable();
+    let mut out: Vec<analysis::Diagnostic> =
+        order.iter().map(|&i| diagnostics[i].clone()).collect();
+    out.push(analysis::Diagnostic {
+        code: TOO_MANY_FINDINGS.to_string(),
+        span: Span::empty(0),
+        severity: Severity::Info,
+        message: format!(
+            "showing {cap} of {} findings in this file, the most severe first; \
+             `bucketguard check` lists them all, and the `maxDiagnostics` setting raises the limit",
+            diagnostics.len()
+        ),
+        resource: None,
+        related: Vec::new(),
+        fix: None,
+    });
+    Cow::Owned(out)
+}
+
 /// The body of a `textDocument/publishDiagnostics` notification for
 /// `diagnostics` of `uri` at `version`, serialised in one pass.
 pub fn publish_body(

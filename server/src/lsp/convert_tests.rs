@@ -126,3 +126,41 @@ fn syntax_errors_have_no_link_and_no_data() {
     assert!(l.related_information.is_none());
     assert_eq!(l.severity, Some(lsp::DiagnosticSeverity::ERROR));
 }
+
+#[test]
+fn capped_keeps_the_most_severe_in_source_order_and_says_how_many_were_left() {
+    let d = |start: usize, severity: Severity| analysis::Diagnostic {
+        code: "S3-111".into(),
+        span: Span::new(start, start + 1),
+        severity,
+        message: "m".into(),
+        resource: None,
+        related: Vec::new(),
+        fix: None,
+    };
+    let all = vec![
+        d(0, Severity::Info),
+        d(5, Severity::Error),
+        d(9, Severity::Warning),
+        d(12, Severity::Error),
+        d(20, Severity::Info),
+    ];
+    assert!(matches!(capped(&all, 5), std::borrow::Cow::Borrowed(_)));
+    let c = capped(&all, 3);
+    let kept: Vec<(usize, Severity)> = c.iter().map(|d| (d.span.start, d.severity)).collect();
+    assert_eq!(
+        kept,
+        vec![
+            (5, Severity::Error),
+            (9, Severity::Warning),
+            (12, Severity::Error),
+            (0, Severity::Info),
+        ]
+    );
+    assert_eq!(c[3].code, TOO_MANY_FINDINGS);
+    assert!(
+        c[3].message.starts_with("showing 3 of 5 findings"),
+        "{}",
+        c[3].message
+    );
+}

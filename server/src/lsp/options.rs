@@ -1,5 +1,5 @@
 //! Editor settings: `initializationOptions` (`select`, `ignore`,
-//! `severity`, `debounceMs`), either at the top level or under a
+//! `severity`, `debounceMs`, `maxFileSize`, `maxDiagnostics`), either at the top level or under a
 //! `bucketguard` key.
 
 use crate::rules::Severity;
@@ -14,6 +14,11 @@ pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(10);
 /// Documents larger than this many bytes are not analysed by default.
 pub const DEFAULT_MAX_FILE_SIZE: usize = 4 * 1024 * 1024;
 
+/// At most this many findings of one document are published by default
+/// (see `convert::capped`): a 4 MiB file can hold 600,000 findings, about
+/// 300 MB of JSON, more than any editor can take.
+pub const DEFAULT_MAX_DIAGNOSTICS: usize = 10_000;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
     /// Layered over the project's config file.
@@ -21,6 +26,8 @@ pub struct Options {
     pub debounce: Duration,
     /// Larger documents get one information diagnostic instead of findings.
     pub max_file_size: usize,
+    /// Findings published per document, the most severe first.
+    pub max_diagnostics: usize,
 }
 
 impl Default for Options {
@@ -29,6 +36,7 @@ impl Default for Options {
             settings: Settings::default(),
             debounce: DEFAULT_DEBOUNCE,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            max_diagnostics: DEFAULT_MAX_DIAGNOSTICS,
         }
     }
 }
@@ -87,6 +95,12 @@ pub fn parse(value: Option<&Value>) -> (Options, Vec<String>) {
         match n.as_u64().and_then(|n| usize::try_from(n).ok()) {
             Some(n) => out.max_file_size = n,
             None => warnings.push(format!("`maxFileSize`: `{n}` is not a byte count")),
+        }
+    }
+    if let Some(n) = value.get("maxDiagnostics") {
+        match n.as_u64().and_then(|n| usize::try_from(n).ok()) {
+            Some(n) if n > 0 => out.max_diagnostics = n,
+            _ => warnings.push(format!("`maxDiagnostics`: `{n}` is not a positive count")),
         }
     }
     (out, warnings)

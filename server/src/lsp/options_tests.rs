@@ -3,9 +3,10 @@ use serde_json::json;
 
 #[test]
 fn reads_top_level_and_nested_options() {
-    let v = json!({"select": ["S3-1"], "ignore": ["S3-111"], "severity": {"S3-111": "info"}, "debounceMs": 5, "maxFileSize": 100});
+    let v = json!({"select": ["S3-1"], "ignore": ["S3-111"], "severity": {"S3-111": "info"}, "debounceMs": 5, "maxFileSize": 100, "maxDiagnostics": 7});
     let (o, w) = parse(Some(&v));
     assert_eq!(o.max_file_size, 100);
+    assert_eq!(o.max_diagnostics, 7);
     assert!(w.is_empty(), "{w:?}");
     assert_eq!(o.settings.select, Some(vec!["S3-1".to_string()]));
     assert_eq!(o.settings.ignore, vec!["S3-111".to_string()]);

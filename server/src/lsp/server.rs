@@ -775,13 +775,14 @@ impl Backend {
         let full = Arc::new(full);
         // Serialise off the runtime's threads, once, straight to JSON.
         let encoding = this.encoding();
+        let cap = this.state().options.max_diagnostics;
         let framed = {
             let full = full.clone();
             this.blocking("publishing", move |_| {
                 let body = convert::publish_body(
                     full.uri.as_str(),
                     Some(full.version),
-                    &full.diagnostics,
+                    &convert::capped(&full.diagnostics, cap),
                     &full.positions(encoding),
                 );
                 super::stdio::frame(&body)
