@@ -346,9 +346,11 @@ pub(crate) fn line_start(text: &str, pos: usize) -> usize {
     // `str::rfind` with one byte searches a word at a time: this runs per
     // fix, and a minified template is one line of megabytes.
     if let Some(before) = text.get(..pos) {
-        let nl = before.rfind('\n');
-        let cr = before.rfind('\r');
-        return nl.max(cr).map_or(0, |i| i + 1);
+        // The last LF, then a lone CR only after it: searching the whole
+        // text for a CR that a file without CRs does not have cost more
+        // than all the rest of fix rendering.
+        let nl = before.rfind('\n').map_or(0, |i| i + 1);
+        return before[nl..].rfind('\r').map_or(nl, |i| nl + i + 1);
     }
     text.as_bytes()[..pos]
         .iter()
