@@ -21,7 +21,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() {
     let text = testgen::cfn_yaml(250);
     // `PROFILE=1`: one analysis and nothing else, for
-    // `valgrind --tool=callgrind --toggle-collect='bucketguard::analysis::analyze_as*'`.
+    // `valgrind --tool=callgrind --toggle-collect='bucketguard::analysis::analyze'`.
     // `PROFILE=tf`: the same for the generated 250-bucket Terraform module.
     // `PROFILE=tf-titles`: that module analysed as the server publishes it
     // (fixes named only). `PROFILE=tf-edit`: as the server does after an

@@ -219,6 +219,84 @@ fn single_lines_of_megabytes_are_analysed_linearly_mb_scale() {
     assert!(codes(&both("line.tf", &tf)).contains(&"S3-101"));
 }
 
+/// A minified template: thousands of buckets with findings and fixes on one
+/// line. Every report format and `--fix` finish, the text report shows a
+/// window of the line (not the whole line per finding), and the fixed file
+/// parses and is still one line.
+#[test]
+fn minified_templates_with_thousands_of_findings_on_one_line() {
+    let buckets: Vec<String> = (0..2000)
+        .map(|i| {
+            format!(
+                "\"B{i}\":{{\"Type\":\"AWS::S3::Bucket\",\"Properties\":{{\"AccessControl\":\"PublicRead\",\"Tags\":[{{\"Key\":\"k\",\"Value\":\"日本😀\"}}]}}}}"
+            )
+        })
+        .collect();
+    let text = format!(
+        "{{\"AWSTemplateFormatVersion\":\"2010-09-09\",\"Resources\":{{{}}}}}",
+        buckets.join(",")
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("min.json");
+    std::fs::write(&path, &text).expect("write");
+    let run = |args: &[&str]| {
+        let started = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_bucketguard"))
+            .arg("check")
+            .args(args)
+            .arg(&path)
+            .output()
+            .expect("run check");
+        assert!(started.elapsed() < Duration::from_secs(120), "{args:?}");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let report = String::from_utf8(run(&["--format", "text"])).expect("UTF-8");
+    let longest = report.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(longest < 300, "a report line of {longest} characters");
+    assert!(
+        report.contains("1 | ...") && report.contains("..."),
+        "no window"
+    );
+    let json: Value = serde_json::from_slice(&run(&["--format", "json"])).expect("JSON");
+    let n = json["diagnostics"].as_array().map_or(0, Vec::len);
+    assert!(n >= 2000 * 5, "{n} findings");
+    let sarif: Value = serde_json::from_slice(&run(&["--format", "sarif"])).expect("SARIF");
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().map_or(0, Vec::len),
+        n
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&run(&["--format", "github"]))
+            .lines()
+            .count(),
+        n
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_bucketguard"))
+        .args(["check", "--fix", "--quiet", "--exit-zero"])
+        .arg(&path)
+        .output()
+        .expect("run check --fix");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fixed = std::fs::read_to_string(&path).expect("read fixed");
+    assert_eq!(fixed.lines().count(), 1, "still one line");
+    let after = analysis::analyze("min.json", &fixed, &Settings::default());
+    assert!(!codes(&after.diagnostics).contains(&SYNTAX_ERROR));
+    assert!(
+        !codes(&after.diagnostics).contains(&"S3-111"),
+        "the public ACLs were fixed"
+    );
+}
+
 /// A small pseudo-random generator, so the garbage is the same every run.
 struct XorShift(u64);
 impl XorShift {

@@ -166,6 +166,21 @@ pub fn parse(text: &str, format: Format) -> Document {
     doc
 }
 
+/// The first entry of `entries` whose key (other than `<<`) an earlier
+/// entry has. Most mappings are small: those are compared pairwise,
+/// without hashing every key.
+fn repeated(entries: &[Entry]) -> Option<&Entry> {
+    if entries.len() <= 16 {
+        return entries.iter().enumerate().skip(1).find_map(|(i, e)| {
+            (e.key != "<<" && entries[..i].iter().any(|p| p.key == e.key)).then_some(e)
+        });
+    }
+    let mut seen = std::collections::HashSet::with_capacity(entries.len());
+    entries
+        .iter()
+        .find(|e| e.key != "<<" && !seen.insert(e.key.as_str()))
+}
+
 /// The first repeated key (in document order of the repetition) of any
 /// mapping under `root`, found without recursion. The YAML merge key `<<`
 /// and copies made by aliases are left alone.
@@ -178,11 +193,7 @@ pub fn first_duplicate_key(root: &Node) -> Option<SyntaxError> {
         }
         match &node.kind {
             NodeKind::Mapping { entries, .. } => {
-                let mut seen = std::collections::HashSet::with_capacity(entries.len());
-                if let Some(e) = entries
-                    .iter()
-                    .find(|e| e.key != "<<" && !seen.insert(e.key.as_str()))
-                {
+                if let Some(e) = repeated(entries) {
                     if found.is_none_or(|(at, _)| e.key_span.start < at.start) {
                         found = Some((e.key_span, e.key.as_str()));
                     }
@@ -197,4 +208,34 @@ pub fn first_duplicate_key(root: &Node) -> Option<SyntaxError> {
         span,
         message: format!("duplicate key `{key}`"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Small mappings (compared pairwise) and large ones (hashed) report
+    /// the same first repetition; `<<` may repeat.
+    #[test]
+    fn duplicate_keys_in_small_and_large_mappings() {
+        for n in [3, 16, 17, 40] {
+            let mut keys: Vec<String> = (0..n).map(|i| format!("k{i}: 1")).collect();
+            keys.insert(1, "<<: {}".into());
+            keys.insert(2, "<<: {}".into());
+            let clean = keys.join("\n");
+            assert!(
+                parse(&clean, Format::Yaml).errors.is_empty(),
+                "{n}: {clean}"
+            );
+            keys.push(format!("k{}: 2", n - 1));
+            keys.push("k0: 3".into());
+            let text = keys.join("\n");
+            let doc = parse(&text, Format::Yaml);
+            let last = text.rfind("k0").unwrap_or_default();
+            let dup = text.rfind(&format!("k{}: 2", n - 1)).unwrap_or_default();
+            assert_eq!(doc.errors.len(), 1, "{n}");
+            // The repetition that comes first in the document.
+            assert_eq!(doc.errors[0].span.start, dup.min(last), "{n}");
+        }
+    }
 }
