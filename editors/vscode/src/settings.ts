@@ -8,6 +8,8 @@ export interface ServerSettings {
   ignore?: string[];
   severity?: Record<string, string>;
   debounceMs?: number;
+  maxFileSize?: number;
+  maxDiagnostics?: number;
 }
 
 export interface ConfigLike {
@@ -26,6 +28,10 @@ export function serverSettings(cfg: ConfigLike): ServerSettings {
   out.severity = severity && typeof severity === 'object' ? { ...severity } : {};
   const debounce = cfg.get<number>('debounceMs');
   if (typeof debounce === 'number' && Number.isFinite(debounce)) out.debounceMs = debounce;
+  const maxFileSize = cfg.get<number>('maxFileSize');
+  if (typeof maxFileSize === 'number' && Number.isFinite(maxFileSize)) out.maxFileSize = maxFileSize;
+  const maxDiagnostics = cfg.get<number>('maxDiagnostics');
+  if (typeof maxDiagnostics === 'number' && Number.isFinite(maxDiagnostics)) out.maxDiagnostics = maxDiagnostics;
   return out;
 }
 

@@ -70,6 +70,12 @@ test('settings: null select is left out, empty ignore/severity are sent', () => 
     ignore: ['S3-901'],
     severity: { 'S3-111': 'info' },
   });
+  assert.deepEqual(serverSettings(cfg({ ignore: [], severity: {}, maxFileSize: 1000, maxDiagnostics: 50 })), {
+    ignore: [],
+    severity: {},
+    maxFileSize: 1000,
+    maxDiagnostics: 50,
+  });
 });
 
 test('removing select needs a restart, other changes do not', () => {

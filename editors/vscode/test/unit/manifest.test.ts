@@ -28,6 +28,8 @@ test('every setting has a schema', () => {
   assert.deepEqual(Object.keys(props).sort(), [
     'bucketguard.debounceMs',
     'bucketguard.ignore',
+    'bucketguard.maxDiagnostics',
+    'bucketguard.maxFileSize',
     'bucketguard.select',
     'bucketguard.server.path',
     'bucketguard.severity',
@@ -38,6 +40,8 @@ test('every setting has a schema', () => {
   }
   assert.deepEqual(props['bucketguard.severity'].additionalProperties.enum, ['error', 'warning', 'info']);
   assert.equal(props['bucketguard.debounceMs'].maximum, 10000);
+  // The server's own default (`lsp::options::DEFAULT_DEBOUNCE`).
+  assert.equal(props['bucketguard.debounceMs'].default, 10);
 });
 
 test('server.path is restricted in untrusted workspaces', () => {
