@@ -85,8 +85,17 @@ async fn read_frame<R: AsyncRead + Unpin>(input: &mut BufReader<R>) -> Option<Ve
         }
         match length {
             Some(n) if valid && n <= MAX_BODY => {
-                let mut body = vec![0; n];
-                input.read_exact(&mut body).await.ok()?;
+                // Grown as the bytes arrive: a header that claims 256 MB
+                // and sends a few bytes costs those bytes, not 256 MB.
+                let mut body = Vec::with_capacity(n.min(64 * 1024));
+                (&mut *input)
+                    .take(n as u64)
+                    .read_to_end(&mut body)
+                    .await
+                    .ok()?;
+                if body.len() < n {
+                    return None; // the input ended inside the body
+                }
                 return Some(body);
             }
             _ => eprintln!("bucketguard: skipped a message without a valid Content-Length"),

@@ -43,6 +43,29 @@ fn garbage_headers_cost_bounded_memory_and_do_not_end_the_input() {
     assert_eq!(body, Some(b"{}".to_vec()));
 }
 
+#[test]
+fn a_body_cut_short_ends_the_input_without_reserving_the_claimed_length() {
+    // Claims 200 MB, sends a few bytes, then the input ends.
+    let input = b"Content-Length: 200000000\r\n\r\n{\"jsonrpc\"".to_vec();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let body = rt.block_on(async {
+        let mut r = BufReader::new(&input[..]);
+        read_frame(&mut r).await
+    });
+    assert_eq!(body, None);
+    // A body that arrives in full is returned whole, past the first chunk.
+    let big = vec![b' '; 200_000];
+    let mut input = format!("Content-Length: {}\r\n\r\n", big.len()).into_bytes();
+    input.extend_from_slice(&big);
+    let body = rt.block_on(async {
+        let mut r = BufReader::new(&input[..]);
+        read_frame(&mut r).await
+    });
+    assert_eq!(body.map(|b| b.len()), Some(big.len()));
+}
+
 /// A sink the test can read back.
 #[derive(Clone, Default)]
 struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
