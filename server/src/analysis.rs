@@ -178,7 +178,14 @@ pub fn analyze_as_with(kind: FileKind, text: &str, settings: &Settings, fixes: F
     } else {
         Vec::new()
     };
-    suppressions.extend(template.suppressions.iter().cloned());
+    // The model is not needed past the rules: freed before the fixes are
+    // rendered, it does not add to the analysis's peak memory.
+    let cfn::Template {
+        model,
+        suppressions: in_metadata,
+    } = template;
+    drop(model);
+    suppressions.extend(in_metadata);
     let mut renderer = None;
     let diagnostics = finish(
         findings,
