@@ -13,19 +13,25 @@ fn messages_pass_and_nonsense_is_replaced() {
     assert_eq!(bad["id"], 7);
 }
 
-#[test]
-fn frames_without_a_length_are_skipped() {
-    let input = b"Foo: bar\r\n\r\nContent-Length: 2\r\n\r\n{}".to_vec();
+/// The first `n` results of `read_frame` on `input`.
+fn frames(input: &[u8], n: usize) -> Vec<Option<Vec<u8>>> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
-    let body = rt.block_on(async {
-        let mut r = BufReader::new(&input[..]);
-        let first = read_frame(&mut r).await;
-        let second = read_frame(&mut r).await;
-        (first, second)
-    });
-    assert_eq!(body, (Some(b"{}".to_vec()), None));
+    rt.block_on(async {
+        let mut r = BufReader::new(input);
+        let mut out = Vec::new();
+        for _ in 0..n {
+            out.push(read_frame(&mut r).await);
+        }
+        out
+    })
+}
+
+#[test]
+fn frames_without_a_length_are_skipped() {
+    let input = b"Foo: bar\r\n\r\nContent-Length: 2\r\n\r\n{}";
+    assert_eq!(frames(input, 2), vec![Some(b"{}".to_vec()), None]);
 }
 
 #[test]
@@ -33,37 +39,19 @@ fn garbage_headers_cost_bounded_memory_and_do_not_end_the_input() {
     // A megabyte without a line end, bytes that are not UTF-8, then a frame.
     let mut input = vec![b'x'; 1 << 20];
     input.extend_from_slice(b"\r\n\xff\xfe: \x80\r\n\r\nContent-Length: 2\r\n\r\n{}");
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
-    let body = rt.block_on(async {
-        let mut r = BufReader::new(&input[..]);
-        read_frame(&mut r).await
-    });
-    assert_eq!(body, Some(b"{}".to_vec()));
+    assert_eq!(frames(&input, 1), vec![Some(b"{}".to_vec())]);
 }
 
 #[test]
 fn a_body_cut_short_ends_the_input_without_reserving_the_claimed_length() {
     // Claims 200 MB, sends a few bytes, then the input ends.
-    let input = b"Content-Length: 200000000\r\n\r\n{\"jsonrpc\"".to_vec();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .unwrap();
-    let body = rt.block_on(async {
-        let mut r = BufReader::new(&input[..]);
-        read_frame(&mut r).await
-    });
-    assert_eq!(body, None);
+    let input = b"Content-Length: 200000000\r\n\r\n{\"jsonrpc\"";
+    assert_eq!(frames(input, 1), vec![None]);
     // A body that arrives in full is returned whole, past the first chunk.
     let big = vec![b' '; 200_000];
     let mut input = format!("Content-Length: {}\r\n\r\n", big.len()).into_bytes();
     input.extend_from_slice(&big);
-    let body = rt.block_on(async {
-        let mut r = BufReader::new(&input[..]);
-        read_frame(&mut r).await
-    });
-    assert_eq!(body.map(|b| b.len()), Some(big.len()));
+    assert_eq!(frames(&input, 1), vec![Some(big)]);
 }
 
 /// A sink the test can read back.
