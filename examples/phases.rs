@@ -22,6 +22,12 @@ fn main() {
     let text = testgen::cfn_yaml(250);
     // `PROFILE=1`: one analysis and nothing else, for
     // `valgrind --tool=callgrind --toggle-collect='bucketguard::analysis::analyze'`.
+    // `PROFILE=titles`: the same analysis as the server publishes it
+    // (fixes named only).
+    // `PROFILE=titles-edit` / `titles-value`: as the server analyses the
+    // template after a comment line is added at the top / a value changed
+    // in one resource, reusing the previous parse; collect
+    // `--toggle-collect='phases::after_yaml_edit'`.
     // `PROFILE=tf`: the same for the generated 250-bucket Terraform module.
     // `PROFILE=tf-titles`: that module analysed as the server publishes it
     // (fixes named only). `PROFILE=tf-edit`: as the server does after an
@@ -51,6 +57,33 @@ fn main() {
         };
         let a = analysis::analyze_module_with(&pairs, &settings::Settings::default(), fixes);
         println!("{} files", a.len());
+        return;
+    }
+    if profile == "titles-edit" || profile == "titles-value" {
+        // As the server analyses a YAML document after an edit: the
+        // previous version's parse reused. Collect
+        // `--toggle-collect='phases::after_yaml_edit'`.
+        let kind = analysis::FileKind::Yaml;
+        let settings = settings::Settings::default();
+        let fixes = analysis::Fixes::Titles;
+        let (_, previous) = analysis::analyze_as_reusing(kind, &text, &settings, fixes, None);
+        let edited = if profile == "titles-edit" {
+            format!("#x\n{text}")
+        } else {
+            text.replacen("Status: Enabled", "Status: Suspended", 1)
+        };
+        println!("{} diagnostics", after_yaml_edit(&edited, previous));
+        return;
+    }
+    if profile == "titles" {
+        // As the server publishes it: fixes named, not rendered.
+        let a = analysis::analyze_with(
+            "x.yaml",
+            &text,
+            &settings::Settings::default(),
+            analysis::Fixes::Titles,
+        );
+        println!("{} diagnostics", a.diagnostics.len());
         return;
     }
     if std::env::var_os("PROFILE").is_some() {
@@ -119,6 +152,20 @@ fn main() {
             &settings::Settings::default()
         ))
     );
+}
+
+/// One YAML analysis after an edit, reusing the previous parse (the
+/// function callgrind collects).
+#[inline(never)]
+fn after_yaml_edit(text: &str, previous: Option<syntax::reparse::Reusable>) -> usize {
+    let (a, _) = analysis::analyze_as_reusing(
+        analysis::FileKind::Yaml,
+        text,
+        &settings::Settings::default(),
+        analysis::Fixes::Titles,
+        previous,
+    );
+    a.diagnostics.len()
 }
 
 /// One module analysis after an edit, through the parse cache (the

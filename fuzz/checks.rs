@@ -43,6 +43,72 @@ fn cfn(kind: FileKind, data: &[u8]) {
     same_diagnostics(&full, &titles);
 }
 
+/// `reparse` target: a YAML text and an edit of it (the first four bytes:
+/// where, how many bytes to delete, which snippet to insert). The parse
+/// of the edited text that reuses the first text's tree (as the language
+/// server does) must be the full parse of the edited text.
+pub fn reparse(data: &[u8]) {
+    use bucketguard::syntax::{self, reparse::Reusable, Format};
+    const SNIPPETS: &[&str] = &[
+        "",
+        "\n",
+        " ",
+        "  ",
+        "x",
+        ":",
+        ": ",
+        "- ",
+        "#",
+        " # c\n",
+        "'",
+        "\"",
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        "|",
+        "|+\n",
+        ">-\n",
+        "&a ",
+        "*a",
+        "!Ref ",
+        "---\n",
+        "...\n",
+        "é",
+        "🎉",
+        "\r\n",
+        "\t",
+        "? ",
+        "%",
+        "  K: v\n",
+        "    P: 1\n",
+        "  B:\n    Type: AWS::S3::Bucket\n",
+        "\n\n",
+    ];
+    let Some((head, rest)) = data.split_first_chunk::<4>() else {
+        return;
+    };
+    let old = text_of(rest);
+    let mut at = usize::from(u16::from_le_bytes([head[0], head[1]])) % (old.len() + 1);
+    while !old.is_char_boundary(at) {
+        at -= 1;
+    }
+    let mut to = (at + usize::from(head[2] % 16)).min(old.len());
+    while !old.is_char_boundary(to) {
+        to -= 1;
+    }
+    let snippet = SNIPPETS[usize::from(head[3]) % SNIPPETS.len()];
+    let new = format!("{}{snippet}{}", &old[..at], &old[to..]);
+    let previous = Reusable::new(old.clone(), syntax::parse(&old, Format::Yaml));
+    let reused = syntax::reparse::parse_reusing(&new, Format::Yaml, Some(previous));
+    assert_eq!(
+        reused,
+        syntax::parse(&new, Format::Yaml),
+        "re-parse differs from a full parse\n--- old\n{old}\n--- new\n{new}"
+    );
+}
+
 /// `hcl` target: a Terraform file (as `main.tf`, then as `main.tf.json`)
 /// analysed as a module of its own, with every fix rendered.
 pub fn hcl(data: &[u8]) {

@@ -14,6 +14,7 @@ seed() { # target, then `find` arguments selecting fixtures
 seed yaml fixtures/cloudformation -name '*.yaml'
 seed json fixtures/cloudformation -name '*.json'
 seed hcl fixtures/terraform -name '*.tf*'
+seed reparse fixtures/cloudformation -name '*.yaml'
 seed fixes fixtures -name '*.yaml' -o -name '*.json' -o -name '*.tf'
 # The lsp target's inputs are operations, not files: it starts from the
 # stored regression inputs and its built-in sample documents.

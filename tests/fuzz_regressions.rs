@@ -69,3 +69,8 @@ fn lsp() {
         run("lsp", checks::lsp);
     }
 }
+
+#[test]
+fn reparse() {
+    run("reparse", checks::reparse);
+}

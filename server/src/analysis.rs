@@ -8,7 +8,8 @@ use crate::model::Model;
 use crate::rules::{self, Finding, Related, Severity, Sink};
 use crate::settings::Settings;
 use crate::suppress::{self, Suppression};
-use crate::syntax::{self, Format};
+use crate::syntax::reparse::Reusable;
+use crate::syntax::{self, Document, Format};
 use crate::text::{LineIndex, Span};
 use serde::Serialize;
 use std::cell::OnceCell;
@@ -144,7 +145,31 @@ pub fn analyze_as(kind: FileKind, text: &str, settings: &Settings) -> Analysis {
 /// [`analyze_as`], preparing fixes as far as `fixes` says.
 pub fn analyze_as_with(kind: FileKind, text: &str, settings: &Settings, fixes: Fixes) -> Analysis {
     let doc = syntax::parse(text, kind.format());
-    let template = cfn::Template::build(text, &doc);
+    analyze_parsed(text, &doc, settings, fixes)
+}
+
+/// [`analyze_as_with`] for a new version of a document: `previous`, what
+/// the analysis of an earlier version returned, lets the parse re-read only
+/// the lines that changed (see [`syntax::reparse`]). Also returns what to
+/// pass for the next version (for YAML; a JSON parse is not reused).
+pub fn analyze_as_reusing(
+    kind: FileKind,
+    text: &str,
+    settings: &Settings,
+    fixes: Fixes,
+    previous: Option<Reusable>,
+) -> (Analysis, Option<Reusable>) {
+    let format = kind.format();
+    let doc = syntax::reparse::parse_reusing(text, format, previous);
+    let analysis = analyze_parsed(text, &doc, settings, fixes);
+    let next = (format == Format::Yaml).then(|| Reusable::new(text.to_string(), doc));
+    (analysis, next)
+}
+
+/// [`analyze_as_with`] on `doc`, the parse of `text` (as
+/// [`syntax::parse`] or [`syntax::reparse::parse_reusing`] gives it).
+pub fn analyze_parsed(text: &str, doc: &Document, settings: &Settings, fixes: Fixes) -> Analysis {
+    let template = cfn::Template::build(text, doc);
     if let Some(err) = doc.errors.first() {
         // A broken file is ours only when it looks like a template.
         if template.is_none() && !cfn::looks_like_template(text) {
@@ -197,7 +222,7 @@ pub fn analyze_as_with(kind: FileKind, text: &str, settings: &Settings, fixes: F
             if fixes == Fixes::Titles {
                 return Some(Fixes::titled(s));
             }
-            let renderer = renderer.get_or_insert_with(|| fix::cfn::Renderer::new(text, &doc));
+            let renderer = renderer.get_or_insert_with(|| fix::cfn::Renderer::new(text, doc));
             renderer.render(&s.intent).map(|edits| Fix {
                 title: s.title.clone(),
                 applicability: s.applicability,

@@ -8,6 +8,7 @@
 
 pub mod hcl;
 pub mod json;
+pub mod reparse;
 pub mod yaml;
 
 use crate::text::Span;
