@@ -281,6 +281,79 @@ pub fn publish_body(
     serde_json::to_vec(&n).unwrap_or_default()
 }
 
+/// [`publish_body`] in parts whose concatenation is that body, written
+/// straight into buffers sized up front: a large list is serialised in
+/// two halves on two cores. The output thread writes the parts one after
+/// the other (see [`super::stdio::Output::send_parts`]), so the body is
+/// never copied or regrown.
+pub fn publish_parts(
+    uri: &str,
+    version: Option<i32>,
+    diagnostics: &[analysis::Diagnostic],
+    pos: &Positions,
+) -> Vec<Vec<u8>> {
+    /// Below this many diagnostics one thread does it all.
+    const SPLIT: usize = 256;
+    let v = version.unwrap_or(0);
+    let items = |ds: &[analysis::Diagnostic], out: &mut Vec<u8>, first: bool| {
+        for (i, d) in ds.iter().enumerate() {
+            if i > 0 || !first {
+                out.push(b',');
+            }
+            // Serialising borrowed strings and numbers into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut *out, &diagnostic(d, uri, v, pos));
+        }
+    };
+    let room = |ds: &[analysis::Diagnostic]| {
+        ds.iter()
+            .map(|d| {
+                // The fixed part of one diagnostic (range, code, link,
+                // source, data) is under 400 bytes; escapes are rare.
+                400 + d.message.len()
+                    + d.fix.as_ref().map_or(0, |f| f.title.len())
+                    + d.resource.as_ref().map_or(0, String::len)
+                    + d.related
+                        .iter()
+                        .map(|r| 80 + uri.len() + r.message.len())
+                        .sum::<usize>()
+            })
+            .sum::<usize>()
+    };
+    let mut head = Vec::new();
+    head.extend_from_slice(
+        br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
+    );
+    let _ = serde_json::to_writer(&mut head, uri);
+    if let Some(v) = version {
+        head.extend_from_slice(format!(r#","version":{v}"#).as_bytes());
+    }
+    head.extend_from_slice(br#","diagnostics":["#);
+    const TAIL: &[u8] = b"]}}";
+    let (a, b) = diagnostics.split_at(if diagnostics.len() >= SPLIT {
+        diagnostics.len() / 2
+    } else {
+        diagnostics.len()
+    });
+    let first = |mut out: Vec<u8>| {
+        out.reserve(room(a) + TAIL.len());
+        items(a, &mut out, true);
+        out
+    };
+    if b.is_empty() {
+        let mut out = first(head);
+        out.extend_from_slice(TAIL);
+        return vec![out];
+    }
+    let second = || {
+        let mut out = Vec::with_capacity(room(b) + TAIL.len());
+        items(b, &mut out, a.is_empty());
+        out.extend_from_slice(TAIL);
+        out
+    };
+    let (x, y) = rayon::join(|| first(head), second);
+    vec![x, y]
+}
+
 #[cfg(test)]
 #[path = "convert_tests.rs"]
 mod tests;

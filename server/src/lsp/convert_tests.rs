@@ -164,3 +164,38 @@ fn capped_keeps_the_most_severe_in_source_order_and_says_how_many_were_left() {
         c[3].message
     );
 }
+
+/// The body published in parts (in two halves for a long list) is byte for
+/// byte the one serialised in one piece, for lists short and long, with
+/// and without a version.
+#[test]
+fn publish_parts_concatenate_to_the_body() {
+    let text = "Resources:\n  Logs: \"運用 🎉\"\n";
+    let index = LineIndex::new(text);
+    let pos = Positions {
+        text,
+        index: &index,
+        encoding: Encoding::Utf16,
+    };
+    let one = |i: usize| analysis::Diagnostic {
+        code: if i % 2 == 0 { "S3-111" } else { "syntax-error" }.into(),
+        span: Span::new(13, 17 + i % 3),
+        severity: Severity::Warning,
+        message: format!("message {i} with \"quotes\" and 🎉"),
+        resource: (i % 3 == 0).then(|| "Logs".to_string()),
+        related: Vec::new(),
+        fix: None,
+    };
+    for n in [0, 1, 2, 255, 256, 257, 600] {
+        let ds: Vec<_> = (0..n).map(one).collect();
+        for version in [Some(4), None] {
+            let parts = publish_parts("file:///t%20x.yaml", version, &ds, &pos);
+            assert_eq!(parts.len(), if n >= 256 { 2 } else { 1 }, "{n}");
+            assert_eq!(
+                parts.concat(),
+                publish_body("file:///t%20x.yaml", version, &ds, &pos),
+                "{n} {version:?}"
+            );
+        }
+    }
+}

@@ -14,6 +14,7 @@ use crate::hover;
 use crate::project::ConfigCache;
 use crate::rules;
 use crate::settings::Settings;
+use crate::syntax::reparse::Reusable;
 use crate::text::{Encoding, LineIndex, Span};
 use crate::tf::{self, Role};
 use ropey::Rope;
@@ -127,6 +128,38 @@ impl Recent {
 
     fn forget(&mut self, uri: &lsp::Uri) {
         self.0.retain(|f| &f.uri != uri);
+    }
+}
+
+/// The parses of the most recently analysed YAML documents, each with its
+/// text: the next version of such a document re-reads only the lines that
+/// changed ([`syntax::reparse`]). An analysis takes its document's entry
+/// and puts the new one back, so two analyses never share one.
+#[derive(Default)]
+struct Reuse(Mutex<Vec<(lsp::Uri, Reusable)>>);
+
+impl Reuse {
+    fn lock(&self) -> MutexGuard<'_, Vec<(lsp::Uri, Reusable)>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn take(&self, uri: &lsp::Uri) -> Option<Reusable> {
+        let mut v = self.lock();
+        let at = v.iter().position(|(u, _)| u == uri)?;
+        Some(v.remove(at).1)
+    }
+
+    fn put(&self, uri: lsp::Uri, parsed: Reusable) {
+        let mut v = self.lock();
+        v.retain(|(u, _)| u != &uri);
+        v.insert(0, (uri, parsed));
+        v.truncate(RECENT);
+    }
+
+    fn forget(&self, uri: &lsp::Uri) {
+        self.lock().retain(|(u, _)| u != uri);
     }
 }
 
@@ -395,6 +428,7 @@ struct Inner {
     extras: Arc<ClientExtras>,
     state: Mutex<State>,
     configs: ConfigCache,
+    reuse: Reuse,
     /// Held while checking a result is current and publishing it, so an
     /// older version can never be published after a newer one.
     publish: tokio::sync::Mutex<()>,
@@ -461,7 +495,7 @@ fn file_path(uri: &lsp::Uri) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(uri.path().as_str()))
 }
 
-fn analyze_job(job: Job, configs: &ConfigCache) -> Full {
+fn analyze_job(job: Job, configs: &ConfigCache, reuse: &Reuse) -> Full {
     let path = file_path(&job.uri);
     let settings = match configs.for_file(&path) {
         Ok(Some(c)) => c.config.settings.merged_with(&job.base),
@@ -510,7 +544,15 @@ fn analyze_job(job: Job, configs: &ConfigCache) -> Full {
             _ => None,
         });
         let diagnostics = match kind {
-            Some(k) => analysis::analyze_as_with(k, &text, &settings, job.fixes).diagnostics,
+            Some(k) => {
+                let previous = reuse.take(&job.uri);
+                let (a, next) =
+                    analysis::analyze_as_reusing(k, &text, &settings, job.fixes, previous);
+                if let Some(next) = next {
+                    reuse.put(job.uri.clone(), next);
+                }
+                a.diagnostics
+            }
             None => Vec::new(),
         };
         (kind, diagnostics)
@@ -539,6 +581,7 @@ impl Backend {
                 extras,
                 state: Mutex::new(State::default()),
                 configs: ConfigCache::new(),
+                reuse: Reuse::default(),
                 publish: tokio::sync::Mutex::new(()),
                 analyses: tokio::sync::Semaphore::new(
                     std::thread::available_parallelism().map_or(1, usize::from),
@@ -597,7 +640,7 @@ impl Backend {
     /// Analyse `job` on a blocking thread.
     async fn run(&self, job: Job) -> Result<Full> {
         self.blocking("analysis", move |inner| {
-            let full = analyze_job(job, &inner.configs);
+            let full = analyze_job(job, &inner.configs, &inner.reuse);
             // The analysis's tree and model are dropped: give this
             // thread's freed pages back now, not when the thread next
             // allocates (analyses move between the pool's threads).
@@ -779,13 +822,12 @@ impl Backend {
         let framed = {
             let full = full.clone();
             this.blocking("publishing", move |_| {
-                let body = convert::publish_body(
+                convert::publish_parts(
                     full.uri.as_str(),
                     Some(full.version),
                     &convert::capped(&full.diagnostics, cap),
                     &full.positions(encoding),
-                );
-                super::stdio::frame(&body)
+                )
             })
             .await
         };
@@ -815,7 +857,7 @@ impl Backend {
                 st.recent.put(full.clone());
             }
         }
-        this.inner.output.send(framed);
+        this.inner.output.send_parts(framed);
         drop(_turn);
         let count = full.diagnostics.len();
         let message = format!(
@@ -1450,6 +1492,7 @@ impl LanguageServer for Backend {
                 .and_then(|o| tf_dir(&uri, o.doc.language_id()));
             st.docs.remove(&uri);
             st.recent.forget(&uri);
+            self.inner.reuse.forget(&uri);
             if peers.is_empty() {
                 let key = dir.unwrap_or_else(|| PathBuf::from(uri.as_str()));
                 st.modules.remove(&(key.clone(), false));

@@ -123,6 +123,8 @@ fn sanitize(body: Vec<u8>) -> Vec<u8> {
 
 enum Out {
     Frame(Vec<u8>),
+    /// A header and a body in parts, written one after the other.
+    Parts(Vec<Vec<u8>>),
     Stop,
 }
 
@@ -147,11 +149,14 @@ impl Output {
         mut sink: impl std::io::Write + Send + 'static,
     ) -> (Output, std::thread::JoinHandle<()>) {
         let (tx, rx) = mpsc::channel::<Out>();
-        let thread = std::thread::spawn(move || {
-            while let Ok(Out::Frame(f)) = rx.recv() {
-                if sink.write_all(&f).and_then(|()| sink.flush()).is_err() {
-                    break;
-                }
+        let thread = std::thread::spawn(move || loop {
+            let written = match rx.recv() {
+                Ok(Out::Frame(f)) => sink.write_all(&f),
+                Ok(Out::Parts(parts)) => parts.iter().try_for_each(|p| sink.write_all(p)),
+                Ok(Out::Stop) | Err(_) => break,
+            };
+            if written.and_then(|()| sink.flush()).is_err() {
+                break;
             }
         });
         (Output { tx }, thread)
@@ -160,6 +165,16 @@ impl Output {
     /// Queue one framed message (see [`frame`]).
     pub fn send(&self, framed: Vec<u8>) {
         let _ = self.tx.send(Out::Frame(framed));
+    }
+
+    /// Queue one message whose body is `body`'s parts in order (see
+    /// [`super::convert::publish_parts`]): framed here, not copied.
+    pub fn send_parts(&self, body: Vec<Vec<u8>>) {
+        let len: usize = body.iter().map(Vec::len).sum();
+        let mut parts = Vec::with_capacity(body.len() + 1);
+        parts.push(format!("Content-Length: {len}\r\n\r\n").into_bytes());
+        parts.extend(body);
+        let _ = self.tx.send(Out::Parts(parts));
     }
 
     /// Let the thread end once everything queued before is written.
