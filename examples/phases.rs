@@ -70,7 +70,7 @@ fn main() {
         let edited = if profile == "titles-edit" {
             format!("#x\n{text}")
         } else {
-            text.replacen("Status: Enabled", "Status: Suspended", 1)
+            text.replacen("team-125 ", "team-125x ", 1)
         };
         println!("{} diagnostics", after_yaml_edit(&edited, previous));
         return;

@@ -14,7 +14,8 @@
 //! conditions (all checked):
 //!
 //! * the previous version parsed without errors and without aliases;
-//! * the text has no directives (`%YAML`, `%TAG`);
+//! * the text has no directives (`%YAML`, `%TAG`) and, before or after the
+//!   edit, no explicit keys (`? key`);
 //! * the top level and the section are block mappings whose keys start
 //!   their lines, and the change lies within one entry's lines: between
 //!   the start of its key's line and the start of the next key's line;
@@ -443,6 +444,9 @@ fn splice_entry(
     let from = region.start;
     let to = change.moved(region.end);
     let text = new.get(from..to)?;
+    if explicit_key(text) {
+        return None;
+    }
     // A less indented line would end the section (or, at the top level, a
     // marker the document); a less indented blank or comment line is
     // harmless.
