@@ -1,5 +1,5 @@
--- bucketguard: Amazon S3 security findings in CloudFormation (and, once the
--- server reads HCL, Terraform) files, from `bucketguard server`.
+-- bucketguard: Amazon S3 security findings in CloudFormation and Terraform
+-- files, from `bucketguard server`.
 --
 -- Neovim 0.11+: put this folder on 'runtimepath' (or copy this file to
 -- ~/.config/nvim/lsp/bucketguard.lua) and call vim.lsp.enable('bucketguard').
@@ -13,8 +13,9 @@ return {
   filetypes = { 'yaml', 'json', 'jsonc', 'terraform', 'terraform-vars', 'hcl' },
   root_markers = { 'bucketguard.toml', '.bucketguard.toml', '.git' },
   -- The server reads the `bucketguard` section (workspace/configuration):
-  -- select, ignore, severity, debounceMs. The project's bucketguard.toml
-  -- applies as well; these are layered over it.
+  -- select, ignore, severity, debounceMs, maxFileSize (bytes),
+  -- maxDiagnostics. The project's bucketguard.toml applies as well; these
+  -- are layered over it.
   settings = {
     bucketguard = vim.empty_dict(),
   },
