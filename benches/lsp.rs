@@ -3,7 +3,9 @@
 //! Drives the real `bucketguard server` over stdio like an editor:
 //!
 //! 1. `didChange → publishDiagnostics` latency on the generated 250-bucket
-//!    (~5,300-line) template, with `debounceMs` 0 and with the default.
+//!    (~5,300-line) template, with `debounceMs` 0 and with the default
+//!    (a comment line added and removed at the top), and for a value typed
+//!    inside a resource in the middle (`lsp_value_edit_to_publish`).
 //! 2. The server's resident memory (`VmRSS`) with 100 such documents open.
 //! 3. The same latency on a generated 250-bucket Terraform module
 //!    (`lsp_tf_change_to_publish`): an edit of `main.tf`, and an edit of
@@ -141,6 +143,49 @@ fn edit(uri: &str, version: i64) -> Value {
         "contentChanges": [{"range": range, "text": text}]}})
 }
 
+/// A one-character edit of a value in the middle of the template (the
+/// tag value `team-125`, alternately typing and deleting an `x` after it).
+fn value_edit(uri: &str, version: i64, line: usize, character: usize) -> Value {
+    let at = json!({"line": line, "character": character});
+    let (range, text) = if version % 2 == 0 {
+        (json!({"start": at, "end": at}), "x")
+    } else {
+        let end = json!({"line": line, "character": character + 1});
+        (json!({"start": at, "end": end}), "")
+    };
+    json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": uri, "version": version},
+        "contentChanges": [{"range": range, "text": text}]}})
+}
+
+/// Back-to-back value edits inside one resource (`value_edit`), default
+/// debounce: the server re-reads that resource's lines only.
+fn value_latency(text: &str) {
+    let needle = "team-125";
+    let Some((line, col)) = text.lines().enumerate().find_map(|(i, l)| {
+        l.find(needle)
+            .map(|c| (i, l[..c + needle.len()].encode_utf16().count()))
+    }) else {
+        println!("lsp_value_edit_to_publish: `{needle}` not in the template");
+        return;
+    };
+    let mut s = start(json!({}));
+    let uri = "file:///tmp/bucketguard-bench/v.yaml";
+    open(&mut s, uri, "yaml", text);
+    let findings = published(&mut s, uri, 1);
+    let mut times = Vec::new();
+    for version in 2..EDITS + 2 {
+        let t = Instant::now();
+        s.send(&value_edit(uri, version, line, col));
+        published(&mut s, uri, version);
+        times.push(t.elapsed());
+    }
+    println!(
+        "lsp_value_edit_to_publish (debounceMs default, {findings} findings, a value in resource 125 of 250): {}",
+        summary(&mut times)
+    );
+}
+
 /// Each edit is sent as soon as the previous version's diagnostics
 /// arrived (back to back); then bursts of three edits sent together,
 /// timed from the last edit of the burst (the debounce applies in full).
@@ -273,6 +318,10 @@ fn main() {
     if wanted("lsp_change_to_publish") {
         latency(&text, Some(0));
         latency(&text, None);
+    }
+
+    if wanted("lsp_value_edit_to_publish") {
+        value_latency(&text);
     }
 
     if wanted("lsp_tf_change_to_publish") {

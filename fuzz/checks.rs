@@ -44,48 +44,12 @@ fn cfn(kind: FileKind, data: &[u8]) {
 }
 
 /// `reparse` target: a YAML text and an edit of it (the first four bytes:
-/// where, how many bytes to delete, which snippet to insert). The parse
+/// where, how many bytes to delete, which of
+/// `testgen::YAML_EDIT_SNIPPETS` to insert). The parse
 /// of the edited text that reuses the first text's tree (as the language
 /// server does) must be the full parse of the edited text.
 pub fn reparse(data: &[u8]) {
     use bucketguard::syntax::{self, reparse::Reusable, Format};
-    const SNIPPETS: &[&str] = &[
-        "",
-        "\n",
-        " ",
-        "  ",
-        "x",
-        ":",
-        ": ",
-        "- ",
-        "#",
-        " # c\n",
-        "'",
-        "\"",
-        "{",
-        "}",
-        "[",
-        "]",
-        ",",
-        "|",
-        "|+\n",
-        ">-\n",
-        "&a ",
-        "*a",
-        "!Ref ",
-        "---\n",
-        "...\n",
-        "é",
-        "🎉",
-        "\r\n",
-        "\t",
-        "? ",
-        "%",
-        "  K: v\n",
-        "    P: 1\n",
-        "  B:\n    Type: AWS::S3::Bucket\n",
-        "\n\n",
-    ];
     let Some((head, rest)) = data.split_first_chunk::<4>() else {
         return;
     };
@@ -98,7 +62,8 @@ pub fn reparse(data: &[u8]) {
     while !old.is_char_boundary(to) {
         to -= 1;
     }
-    let snippet = SNIPPETS[usize::from(head[3]) % SNIPPETS.len()];
+    let snippets = bucketguard::testgen::YAML_EDIT_SNIPPETS;
+    let snippet = snippets[usize::from(head[3]) % snippets.len()];
     let new = format!("{}{snippet}{}", &old[..at], &old[to..]);
     let previous = Reusable::new(old.clone(), syntax::parse(&old, Format::Yaml));
     let reused = syntax::reparse::parse_reusing(&new, Format::Yaml, Some(previous));

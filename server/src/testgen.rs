@@ -153,3 +153,49 @@ mod tests {
         assert!((4800..5600).contains(&lines), "{lines} lines");
     }
 }
+
+/// Text inserted by the random edits that test re-parsing after an edit
+/// (`syntax::reparse`'s tests and the `reparse` fuzz target, whose stored
+/// inputs name a snippet by its index: only append to this list). YAML
+/// indicators, quotes, comments, document markers, explicit keys, anchors
+/// and aliases, multi-byte characters, CRLF and whole entries.
+pub const YAML_EDIT_SNIPPETS: &[&str] = &[
+    "",
+    "\n",
+    " ",
+    "  ",
+    "x",
+    ":",
+    ": ",
+    "- ",
+    "#",
+    " # c\n",
+    "'",
+    "\"",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "|",
+    "|+\n",
+    ">-\n",
+    "&a ",
+    "*a",
+    "!Ref ",
+    "---\n",
+    "...\n",
+    "é",
+    "🎉",
+    "\r\n",
+    "\t",
+    "? ",
+    "%",
+    "  K: v\n",
+    "    P: 1\n",
+    "  B:\n    Type: AWS::S3::Bucket\n",
+    "\n\n",
+    "運",
+    "#x\n",
+    "      - item\n",
+];
