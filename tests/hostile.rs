@@ -10,6 +10,8 @@
 //! enough to catch quadratic behaviour in a debug build within the CI budget.
 
 mod common;
+#[path = "common/lsp_client.rs"]
+mod lsp_client;
 
 use bucketguard::analysis::{self, Diagnostic, FileKind, SYNTAX_ERROR};
 use bucketguard::settings::Settings;
@@ -611,7 +613,7 @@ fn check_on_a_hostile_folder_reports_the_rest_and_never_leaves_it() {
 /// analysed.
 #[test]
 fn server_survives_hostile_documents_and_goes_on() {
-    use std::io::{BufRead, BufReader, Read, Write};
+    use std::io::{BufReader, Write};
     use std::process::Stdio;
     let mut child = Command::new(env!("CARGO_BIN_EXE_bucketguard"))
         .arg("server")
@@ -625,29 +627,9 @@ fn server_survives_hostile_documents_and_goes_on() {
     let (tx, rx) = std::sync::mpsc::channel::<Value>();
     std::thread::spawn(move || {
         let mut r = BufReader::new(stdout);
-        loop {
-            let mut len = 0;
-            loop {
-                let mut line = String::new();
-                if r.read_line(&mut line).unwrap_or(0) == 0 {
-                    return;
-                }
-                let line = line.trim_end();
-                if line.is_empty() {
-                    break;
-                }
-                if let Some(v) = line.strip_prefix("Content-Length:") {
-                    len = v.trim().parse().unwrap_or(0);
-                }
-            }
-            let mut buf = vec![0; len];
-            if r.read_exact(&mut buf).is_err() {
+        while let Some(v) = lsp_client::read_message::<Value>(&mut r) {
+            if tx.send(v).is_err() {
                 return;
-            }
-            if let Ok(v) = serde_json::from_slice(&buf) {
-                if tx.send(v).is_err() {
-                    return;
-                }
             }
         }
     });

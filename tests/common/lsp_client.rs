@@ -1,8 +1,9 @@
 //! A client of the real `bucketguard server` over stdio, speaking to it
 //! like an editor: LSP frames written to its stdin, frames read from its
 //! stdout on a thread into a channel. Shared by `tests/lsp.rs`,
-//! `tests/lsp_load.rs` and `benches/lsp.rs` (included with `#[path]`, so
-//! it is not a module of `tests/common/mod.rs`).
+//! `tests/lsp_load.rs` and `benches/lsp.rs`, and its frame reader by
+//! `tests/hostile.rs` (included with `#[path]`, so it is not a module of
+//! `tests/common/mod.rs`).
 //!
 //! Each message is parsed once into `M`: a `serde_json::Value` for the
 //! tests, a typed struct for the bench (a `Value` tree of a megabyte of
