@@ -127,33 +127,6 @@ pub fn tf_split(buckets: usize) -> Vec<(String, String)> {
     .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn terraform_module_has_the_advertised_size() {
-        let files = super::tf_split(250);
-        let lines: usize = files.iter().map(|(_, t)| t.lines().count()).sum();
-        assert!((10_500..12_500).contains(&lines), "{lines} lines");
-        let pairs: Vec<(&str, &str)> = files
-            .iter()
-            .map(|(p, t)| (p.as_str(), t.as_str()))
-            .collect();
-        let out = crate::analysis::analyze_module(&pairs, &crate::settings::Settings::default());
-        let findings: usize = out.iter().map(|(_, a)| a.diagnostics.len()).sum();
-        assert!(findings > 0);
-        assert!(out
-            .iter()
-            .all(|(_, a)| a.diagnostics.iter().all(|d| d.code != "syntax-error")));
-    }
-
-    #[test]
-    fn large_template_has_the_advertised_size() {
-        let t = super::cfn_yaml(250);
-        let lines = t.lines().count();
-        assert!((4800..5600).contains(&lines), "{lines} lines");
-    }
-}
-
 /// Text inserted by the random edits that test re-parsing after an edit
 /// (`syntax::reparse`'s tests and the `reparse` fuzz target, whose stored
 /// inputs name a snippet by its index: only append to this list). YAML
@@ -199,3 +172,30 @@ pub const YAML_EDIT_SNIPPETS: &[&str] = &[
     "#x\n",
     "      - item\n",
 ];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn terraform_module_has_the_advertised_size() {
+        let files = super::tf_split(250);
+        let lines: usize = files.iter().map(|(_, t)| t.lines().count()).sum();
+        assert!((10_500..12_500).contains(&lines), "{lines} lines");
+        let pairs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let out = crate::analysis::analyze_module(&pairs, &crate::settings::Settings::default());
+        let findings: usize = out.iter().map(|(_, a)| a.diagnostics.len()).sum();
+        assert!(findings > 0);
+        assert!(out
+            .iter()
+            .all(|(_, a)| a.diagnostics.iter().all(|d| d.code != "syntax-error")));
+    }
+
+    #[test]
+    fn large_template_has_the_advertised_size() {
+        let t = super::cfn_yaml(250);
+        let lines = t.lines().count();
+        assert!((4800..5600).contains(&lines), "{lines} lines");
+    }
+}
