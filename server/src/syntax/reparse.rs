@@ -95,7 +95,7 @@ fn reparse(old: &str, mut doc: Document, new: &str) -> Option<Document> {
     if change.old_end <= line_start(old, first_key) {
         return header(old, doc, new, &change);
     }
-    let spliced = splice_root(old, root, new, &change)?;
+    let (spliced, _) = splice_in(old, root, new, &change, old.len(), None, true)?;
     doc.comments = comments_after(std::mem::take(&mut doc.comments), &change, spliced);
     if let Some(e) = doc.root.as_ref().and_then(first_duplicate_key) {
         doc.errors.push(e);
@@ -305,34 +305,60 @@ fn header(old: &str, mut doc: Document, new: &str, change: &Change) -> Option<Do
     Some(doc)
 }
 
-/// What [`splice_root`] replaced: the old lines `old` and the comments
+/// What [`splice_in`] replaced: the old lines `old` and the comments
 /// found in their new text (already placed in the new text).
 struct Spliced {
     old: Span,
     comments: Vec<Comment>,
 }
 
-/// Put the new text of the changed entry (of a section, else of the top
-/// level) in place.
-fn splice_root(old: &str, root: &mut Node, new: &str, change: &Change) -> Option<Spliced> {
-    if root.tag.is_some() {
+/// Within `node`, a block mapping whose lines end at `end`, put the new
+/// text of the changed entry in place: with `nested`, within that entry's
+/// own value first (a section's entry), else the entry's lines. Keys of an
+/// inner mapping must sit right of `outer` (the column of the key whose
+/// value it is). Returns what was replaced and the mapping's new end.
+fn splice_in(
+    old: &str,
+    node: &mut Node,
+    new: &str,
+    change: &Change,
+    end: usize,
+    outer: Option<usize>,
+    nested: bool,
+) -> Option<(Spliced, usize)> {
+    if node.tag.is_some() || node.from_alias {
         return None;
     }
-    let root_end = root.span.end;
+    let node_end = node.span.end;
     let NodeKind::Mapping {
         entries,
         flow: false,
-    } = &mut root.kind
+    } = &mut node.kind
     else {
         return None;
     };
-    let (i, region) = containing(old, entries, change, old.len())?;
+    let (i, region) = containing(old, entries, change, end)?;
     let last = i + 1 == entries.len();
     let column = key_column(old, entries.get(i)?.key_span.start)?;
-    let nested = entries
-        .get_mut(i)
-        .and_then(|e| splice_section(old, &mut e.value, new, change, region.end, column));
-    let (spliced, value_end, count) = match nested {
+    if outer.is_some_and(|c| column <= c) {
+        return None;
+    }
+    let inner = if nested {
+        entries.get_mut(i).and_then(|e| {
+            splice_in(
+                old,
+                &mut e.value,
+                new,
+                change,
+                region.end,
+                Some(column),
+                false,
+            )
+        })
+    } else {
+        None
+    };
+    let (spliced, value_end, count) = match inner {
         Some((spliced, end)) => (spliced, end, 1),
         None => {
             let (placed, spliced) = splice_entry(new, entries, i, region, column, change)?;
@@ -343,53 +369,12 @@ fn splice_root(old: &str, root: &mut Node, new: &str, change: &Change) -> Option
     for e in entries.iter_mut().skip(i + count) {
         shift_entry(e, delta);
     }
-    root.span.end = if last {
+    node.span.end = if last {
         value_end
     } else {
-        change.moved(root_end)
+        change.moved(node_end)
     };
-    Some(spliced)
-}
-
-/// Within `section` (the value of a top-level key at `column`, whose lines
-/// end at `end`), put the new text of the changed entry in place; what
-/// was replaced and the section's new end.
-fn splice_section(
-    old: &str,
-    section: &mut Node,
-    new: &str,
-    change: &Change,
-    end: usize,
-    column: usize,
-) -> Option<(Spliced, usize)> {
-    if section.tag.is_some() || section.from_alias {
-        return None;
-    }
-    let section_end = section.span.end;
-    let NodeKind::Mapping {
-        entries,
-        flow: false,
-    } = &mut section.kind
-    else {
-        return None;
-    };
-    let (j, region) = containing(old, entries, change, end)?;
-    let last = j + 1 == entries.len();
-    let col = key_column(old, entries.get(j)?.key_span.start)?;
-    if col <= column {
-        return None;
-    }
-    let (placed, spliced) = splice_entry(new, entries, j, region, col, change)?;
-    let delta = change.delta();
-    for e in entries.iter_mut().skip(j + placed.count) {
-        shift_entry(e, delta);
-    }
-    section.span.end = if last {
-        placed.last_value_end
-    } else {
-        change.moved(section_end)
-    };
-    Some((spliced, section.span.end))
+    Some((spliced, node.span.end))
 }
 
 /// The entry of `entries` (a block mapping whose keys start their lines)
