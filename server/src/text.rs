@@ -246,6 +246,25 @@ impl LineIndex {
     }
 }
 
+/// Start of the line holding `pos`.
+pub fn line_start(text: &str, pos: usize) -> usize {
+    let pos = pos.min(text.len());
+    // `str::rfind` with one byte searches a word at a time: this runs per
+    // fix (and per edit, to re-parse), and a minified template is one line
+    // of megabytes.
+    if let Some(before) = text.get(..pos) {
+        // The last LF, then a lone CR only after it: searching the whole
+        // text for a CR that a file without CRs does not have cost more
+        // than all the rest of fix rendering.
+        let nl = before.rfind('\n').map_or(0, |i| i + 1);
+        return before[nl..].rfind('\r').map_or(nl, |i| nl + i + 1);
+    }
+    text.as_bytes()[..pos]
+        .iter()
+        .rposition(|&b| b == b'\n' || b == b'\r')
+        .map_or(0, |i| i + 1)
+}
+
 #[cfg(test)]
 #[path = "text_tests.rs"]
 mod tests;

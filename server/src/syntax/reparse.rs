@@ -36,7 +36,7 @@
 //! (`reparse_tests.rs`).
 
 use super::{first_duplicate_key, parse, yaml, Comment, Document, Entry, Format, Node, NodeKind};
-use crate::text::Span;
+use crate::text::{line_start, Span};
 
 /// A parsed document kept with its text, so that the next version of the
 /// text can be parsed by re-reading only what changed.
@@ -173,14 +173,6 @@ fn common_suffix(a: &[u8], b: &[u8], room: usize) -> usize {
 
 fn is_break(c: u8) -> bool {
     c == b'\n' || c == b'\r'
-}
-
-/// The start of the line holding `offset`.
-fn line_start(text: &str, offset: usize) -> usize {
-    text.as_bytes()
-        .get(..offset)
-        .and_then(|b| b.iter().rposition(|&c| is_break(c)))
-        .map_or(0, |p| p + 1)
 }
 
 /// The column of a key that starts its line (only spaces before it).
