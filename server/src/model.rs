@@ -8,7 +8,7 @@
 //! [`Lit::Unknown`], and rules never report an unknown value.
 
 use crate::text::Span;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// One decision of a condition: `name` evaluated to `holds`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -125,28 +125,17 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
-        if !text.contains('\r') {
-            // The common case, with fast byte searches.
-            starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-            return LineIndex {
-                starts,
-                len: text.len(),
-                blocks: Default::default(),
-            };
-        }
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => starts.push(i + 1),
-                b'\r' => {
-                    if bytes.get(i + 1) == Some(&b'\n') {
-                        i += 1;
-                    }
-                    starts.push(i + 1);
+        if memchr::memchr(b'\r', bytes).is_none() {
+            // The common case: one vectorised search for line feeds.
+            starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+        } else {
+            for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+                // A CR followed by LF ends its line at the LF.
+                if bytes.get(i) == Some(&b'\r') && bytes.get(i + 1) == Some(&b'\n') {
+                    continue;
                 }
-                _ => {}
+                starts.push(i + 1);
             }
-            i += 1;
         }
         LineIndex {
             starts,

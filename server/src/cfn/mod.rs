@@ -14,8 +14,8 @@ use crate::model::*;
 use crate::suppress::{Scope, Suppression};
 use crate::syntax::{Document, Node, NodeKind};
 use crate::text::Span;
+use foldhash::{HashMap, HashMapExt};
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 /// A CloudFormation template's S3 model plus what the fix renderer and
 /// suppressions need.

@@ -17,7 +17,7 @@ use crate::cfn::Template;
 use crate::model::PabFlag;
 use crate::syntax::{Document, Node};
 use crate::text::Span;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// Placeholder defaults the user is expected to replace.
 pub const KMS_KEY_PLACEHOLDER: &str = "alias/s3-bucket-key";

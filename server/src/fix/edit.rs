@@ -38,14 +38,14 @@ pub(crate) enum Mode {
     AddMissing,
 }
 
-/// The text plus its snippet twin. The snippet is the escaped text until
-/// the first placeholder, so it is only built from then on.
-#[derive(Debug, Default)]
+/// The text of an edit being written, with the tab stops to make its
+/// snippet twin from. The snippet is built once, in [`Out::into_edit`],
+/// and only when there is a tab stop.
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Out {
     text: String,
-    /// Empty until the first placeholder.
-    snippet: String,
-    has_placeholder: bool,
+    /// Tab stops: number and the byte range of the default text in `text`.
+    stops: Vec<(u32, usize, usize)>,
 }
 
 impl Out {
@@ -53,34 +53,25 @@ impl Out {
         Out {
             // Room for a typical fix without regrowing.
             text: String::with_capacity(256),
-            ..Out::default()
+            stops: Vec::new(),
         }
+    }
+    /// `other`'s text and tab stops after this one's.
+    pub fn append(&mut self, other: &Out) {
+        let base = self.text.len();
+        self.text.push_str(&other.text);
+        self.stops
+            .extend(other.stops.iter().map(|&(n, s, e)| (n, base + s, base + e)));
     }
     /// Literal text (escaped in the snippet).
     pub fn lit(&mut self, s: &str) {
         self.text.push_str(s);
-        if self.has_placeholder {
-            push_snippet_escaped(&mut self.snippet, s);
-        }
     }
     /// A tab stop `n` whose default text is `s` (already escaped for the format).
     pub fn placeholder(&mut self, n: u32, s: &str) {
-        if !self.has_placeholder {
-            self.has_placeholder = true;
-            self.snippet.reserve(self.text.capacity());
-            push_snippet_escaped(&mut self.snippet, &self.text);
-        }
+        let start = self.text.len();
         self.text.push_str(s);
-        self.snippet.push_str("${");
-        if n < 10 {
-            self.snippet.push(char::from(b'0' + n as u8));
-        } else {
-            // Writing to a String cannot fail.
-            let _ = write!(self.snippet, "{n}");
-        }
-        self.snippet.push(':');
-        push_snippet_escaped(&mut self.snippet, s);
-        self.snippet.push('}');
+        self.stops.push((n, start, self.text.len()));
     }
     pub fn spaces(&mut self, n: usize) {
         const SPACES: &str = "                                ";
@@ -88,16 +79,34 @@ impl Out {
         while left > 0 {
             let chunk = SPACES.get(..left.min(SPACES.len())).unwrap_or(SPACES);
             self.text.push_str(chunk);
-            if self.has_placeholder {
-                self.snippet.push_str(chunk);
-            }
             left -= chunk.len();
         }
     }
     pub fn into_edit(self, span: Span) -> Edit {
+        let snippet = (!self.stops.is_empty()).then(|| {
+            let text = &self.text;
+            let mut out = String::with_capacity(text.len() + 8 * self.stops.len());
+            let mut pos = 0;
+            for &(n, start, end) in &self.stops {
+                push_snippet_escaped(&mut out, text.get(pos..start).unwrap_or(""));
+                out.push_str("${");
+                if n < 10 {
+                    out.push(char::from(b'0' + n as u8));
+                } else {
+                    // Writing to a String cannot fail.
+                    let _ = write!(out, "{n}");
+                }
+                out.push(':');
+                push_snippet_escaped(&mut out, text.get(start..end).unwrap_or(""));
+                out.push('}');
+                pos = end;
+            }
+            push_snippet_escaped(&mut out, text.get(pos..).unwrap_or(""));
+            out
+        });
         Edit {
             span,
-            snippet: self.has_placeholder.then_some(self.snippet),
+            snippet,
             text: self.text,
         }
     }
@@ -113,16 +122,15 @@ pub(crate) fn escape_snippet(s: &str) -> String {
 
 /// Append `s` to `out`, escaped for an LSP snippet.
 fn push_snippet_escaped(out: &mut String, s: &str) {
-    if !s.bytes().any(|b| matches!(b, b'$' | b'}' | b'\\')) {
-        out.push_str(s);
-        return;
+    // The three bytes are ASCII, so every position found is a character
+    // boundary.
+    let mut pos = 0;
+    for i in memchr::memchr3_iter(b'$', b'}', b'\\', s.as_bytes()) {
+        out.push_str(s.get(pos..i).unwrap_or(""));
+        out.push('\\');
+        pos = i;
     }
-    for c in s.chars() {
-        if matches!(c, '$' | '}' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
+    out.push_str(s.get(pos..).unwrap_or(""));
 }
 
 /// The writing conventions of one document.
@@ -145,15 +153,16 @@ pub(crate) struct Style {
     /// start: one fix per bucket may insert into the same large mapping
     /// (`Resources`), which must not be scanned again per fix.
     pub maps: MapMemo,
+    /// Block entries already written, by column and content: fixes of many
+    /// buckets insert the same settings at the same indentation.
+    pub blocks: BlockMemo,
 }
 
 /// Per block mapping (by its start offset): the column of its keys when
 /// they all share one (else `None`), and whether neighbouring entries are
 /// separated by blank lines.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct MapMemo(
-    std::cell::RefCell<std::collections::HashMap<usize, (Option<usize>, bool)>>,
-);
+pub(crate) struct MapMemo(std::cell::RefCell<foldhash::HashMap<usize, (Option<usize>, bool)>>);
 
 impl MapMemo {
     pub fn get_or(
@@ -177,6 +186,58 @@ impl PartialEq for MapMemo {
     }
 }
 impl Eq for MapMemo {}
+
+/// Entries to insert into a mapping.
+type Entries = Vec<(InsText, Ins)>;
+
+/// What [`BlockMemo`] keeps per hash: column, entries, their text.
+type Written = Vec<(usize, Entries, Out)>;
+
+/// Rendered runs of block entries, by a hash of their column and content;
+/// each hash keeps the exact inputs, compared on a hit.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct BlockMemo(
+    std::cell::RefCell<foldhash::HashMap<u64, Written>>,
+    foldhash::fast::FixedState,
+);
+
+impl BlockMemo {
+    /// The text `f` writes for `entries` at column `c`, appended to `out`;
+    /// `f` runs once per distinct (`c`, `entries`).
+    pub fn get_or(
+        &self,
+        out: &mut Out,
+        c: usize,
+        entries: &[(InsText, Ins)],
+        f: impl FnOnce(&mut Out),
+    ) {
+        use std::hash::BuildHasher;
+        let h = self.1.hash_one((c, entries));
+        if let Some(done) = self.0.borrow().get(&h).and_then(|v| {
+            v.iter()
+                .find(|(dc, de, _)| *dc == c && de.as_slice() == entries)
+        }) {
+            out.append(&done.2);
+            return;
+        }
+        let mut body = Out::new();
+        f(&mut body);
+        out.append(&body);
+        self.0
+            .borrow_mut()
+            .entry(h)
+            .or_default()
+            .push((c, entries.to_vec(), body));
+    }
+}
+
+/// A memo is not part of a style's conventions.
+impl PartialEq for BlockMemo {
+    fn eq(&self, _: &BlockMemo) -> bool {
+        true
+    }
+}
+impl Eq for BlockMemo {}
 
 const INTRINSIC_TAGS: &[&str] = &[
     "!Ref",
@@ -213,6 +274,7 @@ impl Style {
             pretty: false,
             short_tags: false,
             maps: MapMemo::default(),
+            blocks: BlockMemo::default(),
         }
     }
 
@@ -227,6 +289,7 @@ impl Style {
             pretty: true,
             short_tags: true,
             maps: MapMemo::default(),
+            blocks: BlockMemo::default(),
         };
         let Some(root) = &doc.root else {
             return style;
@@ -764,6 +827,44 @@ mod tests {
         let mut plain = Out::new();
         plain.lit("$x");
         assert_eq!(plain.into_edit(Span::empty(0)).snippet, None);
+    }
+
+    #[test]
+    fn a_remembered_block_is_written_as_a_fresh_one() {
+        let memo = BlockMemo::default();
+        let entries: Entries = vec![
+            ("A".into(), Ins::placeholder(1, "x$")),
+            ("B".into(), Ins::Bool(true)),
+        ];
+        let write = |out: &mut Out| {
+            out.lit("\n  A: ");
+            out.placeholder(1, "x$");
+            out.lit("\n  B: true");
+        };
+        let mut fresh = Out::new();
+        fresh.lit("\n");
+        write(&mut fresh);
+        let fresh = fresh.into_edit(Span::empty(0));
+        let mut runs = 0;
+        for prefix in ["", "\n"] {
+            let mut out = Out::new();
+            out.lit(prefix);
+            memo.get_or(&mut out, 2, &entries, |o| {
+                runs += 1;
+                write(o)
+            });
+            if prefix == "\n" {
+                assert_eq!(out.into_edit(Span::empty(0)), fresh);
+            }
+        }
+        assert_eq!(runs, 1, "written once, then remembered");
+        // Another column or other content is written anew.
+        let mut out = Out::new();
+        memo.get_or(&mut out, 4, &entries, |o| o.lit("other"));
+        assert_eq!(out.into_edit(Span::empty(0)).text, "other");
+        let mut out = Out::new();
+        memo.get_or(&mut out, 2, &entries[..1], |o| o.lit("first"));
+        assert_eq!(out.into_edit(Span::empty(0)).text, "first");
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub enum Applicability {
 }
 
 /// A value to insert, independent of the output format.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Ins {
     Map(Vec<(InsText, Ins)>),
     Seq(Vec<Ins>),

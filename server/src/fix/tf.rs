@@ -26,9 +26,9 @@ use crate::syntax::hcl::{Block, Body, Expr, ExprKind, Op as HOp};
 use crate::syntax::{json, Document, Node};
 use crate::text::Span;
 use crate::tf::{Module, Role};
+use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
 use std::cell::OnceCell;
-use std::collections::HashMap;
 
 use super::cfn::{
     KMS_KEY_PLACEHOLDER, LOG_BUCKET_PLACEHOLDER, ORIGIN_PLACEHOLDER, VPC_PLACEHOLDER,

@@ -158,10 +158,12 @@ fn block_insert(
     if after.is_some() && blank {
         out.lit(st.nl);
     }
-    for (k, v) in entries {
-        newline(&mut out, st, c);
-        block_entry(&mut out, st, k, v, c);
-    }
+    st.blocks.get_or(&mut out, c, entries, |out| {
+        for (k, v) in entries {
+            newline(out, st, c);
+            block_entry(out, st, k, v, c);
+        }
+    });
     Some(out.into_edit(Span::empty(pos)))
 }
 
@@ -474,22 +476,86 @@ static NOT_PLAIN: [bool; 256] = {
     t
 };
 
+/// Words a plain scalar must not be (any case): YAML 1.1 booleans and nulls.
+const RESERVED: [&str; 10] = [
+    "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~",
+];
+
+/// True when every byte is an ASCII letter or digit.
+fn all_ascii_alnum(b: &[u8]) -> bool {
+    b.iter().all(|&c| ALNUM[usize::from(c)])
+}
+
+/// [`u8::is_ascii_alphanumeric`] for each byte.
+static ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
 /// True when `s` written plain reads back as the same string, in block and
 /// flow context alike (conservative).
 pub(crate) fn plain_ok(s: &str) -> bool {
+    let b = s.as_bytes();
+    let Some(&first) = b.first() else {
+        return false;
+    };
+    // The common case (property names, enum values): only ASCII letters
+    // and digits, where just the reserved words (at most five letters) and
+    // a leading digit matter.
+    if all_ascii_alnum(b) {
+        return !first.is_ascii_digit()
+            && (b.len() > 5 || !RESERVED.iter().any(|r| s.eq_ignore_ascii_case(r)));
+    }
+    if s.is_ascii() {
+        plain_ok_ascii(b)
+    } else {
+        plain_ok_general(s)
+    }
+}
+
+/// [`plain_ok`] for ASCII text, in one pass over the bytes.
+fn plain_ok_ascii(b: &[u8]) -> bool {
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return false;
+    };
+    // Every ASCII space but ' ' is a control character, which NOT_PLAIN
+    // refuses anywhere; the other indicators that must not start a plain
+    // scalar are in NOT_PLAIN too.
+    if first == b' ' || last == b' ' || last == b':' || matches!(first, b'-' | b'?' | b':') {
+        return false;
+    }
+    let mut prev = 0u8;
+    for &c in b {
+        if NOT_PLAIN[usize::from(c)] || (c == b' ' && prev == b':') {
+            return false;
+        }
+        prev = c;
+    }
+    let starts = |p: &[u8]| b.len() >= p.len() && b[..p.len()].eq_ignore_ascii_case(p);
+    if (b.len() <= 5
+        && RESERVED
+            .iter()
+            .any(|r| b.eq_ignore_ascii_case(r.as_bytes())))
+        || starts(b".inf")
+        || starts(b".nan")
+    {
+        return false;
+    }
+    let digit = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_digit());
+    !(digit(0) || (matches!(first, b'+' | b'-' | b'.') && digit(1)))
+}
+
+/// [`plain_ok`] for any string.
+fn plain_ok_general(s: &str) -> bool {
     let Some(first) = s.chars().next() else {
         return false;
     };
-    let reserved = [
-        "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~",
-    ];
-    // Fast path for the common case (property names, enum values): only
-    // ASCII letters and digits, where just the reserved words (at most five
-    // letters) and a leading digit matter.
-    if s.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return !first.is_ascii_digit()
-            && (s.len() > 5 || !reserved.iter().any(|r| s.eq_ignore_ascii_case(r)));
-    }
+    let reserved = RESERVED;
     if s.trim() != s
         || matches!(
             first,
@@ -574,6 +640,97 @@ mod tests {
             ".5",
         ] {
             assert!(!plain_ok(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_ascii_path_agrees_with_the_general_one() {
+        // Every string of up to three characters from an alphabet of the
+        // characters that matter, and a few longer ones.
+        let alphabet = [
+            "a", "Y", "n", "1", " ", ":", "-", "?", ".", "+", "#", "*", "~", "!", "\t", "/",
+        ];
+        let mut all = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..3 {
+            last = last
+                .iter()
+                .flat_map(|p| alphabet.iter().map(move |c| format!("{p}{c}")))
+                .collect();
+            all.extend(last.iter().cloned());
+        }
+        all.extend(
+            [
+                "aws:kms",
+                "arn:aws:kms:eu-west-1:111122223333:key/x",
+                "a: b",
+                "a:b",
+                "s3:*",
+                ".inf",
+                ".NaN",
+                ".5",
+                "-1",
+                "+1",
+                "null",
+                "NULL",
+                "~",
+                "yes",
+                "on",
+                "Off",
+                "${Bucket.Arn}/*",
+                "a b",
+                "https://example.com/x?y=1",
+            ]
+            .map(String::from),
+        );
+        for s in &all {
+            let fast = if all_ascii_alnum(s.as_bytes()) {
+                plain_ok(s)
+            } else {
+                plain_ok_ascii(s.as_bytes())
+            };
+            assert_eq!(fast, plain_ok_general(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn the_letters_and_digits_path_agrees_with_the_general_one() {
+        for b in 0..=255u8 {
+            assert_eq!(all_ascii_alnum(&[b]), b.is_ascii_alphanumeric(), "{b}");
+        }
+        for s in [
+            "a",
+            "Y",
+            "n",
+            "No",
+            "oN",
+            "OFF",
+            "True",
+            "FALSE",
+            "null",
+            "Null1",
+            "yes",
+            "yesno",
+            "0",
+            "9a",
+            "a9",
+            "Enabled",
+            "AES256",
+            "BucketKeyEnabled",
+            "z",
+            "Z0",
+            "`",
+            "@",
+            "[",
+            "{",
+            "/",
+            ":",
+        ] {
+            assert!(
+                all_ascii_alnum(s.as_bytes()) == s.bytes().all(|b| b.is_ascii_alphanumeric()),
+                "{s}"
+            );
+            assert_eq!(plain_ok(s), plain_ok_general(s), "{s}");
         }
     }
 

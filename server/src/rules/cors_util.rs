@@ -2,7 +2,7 @@
 
 use crate::model::{Bucket, CorsRule, Item, Model, Val, When};
 use crate::text::Span;
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 /// Call `f(bucket, rule, value, when)` for every value of the list `pick`
 /// selects in every CORS rule of every bucket, where `when` joins the

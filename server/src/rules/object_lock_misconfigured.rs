@@ -2,7 +2,7 @@
 use super::*;
 use crate::model::*;
 use crate::text::Span;
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 pub static RULE: Rule = Rule {
     id: "S3-507",

@@ -3,7 +3,7 @@ use super::*;
 use crate::fix::{Applicability, FixIntent};
 use crate::model::*;
 use crate::text::Span;
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 pub static RULE: Rule = Rule {
     id: "S3-501",

@@ -176,7 +176,7 @@ fn repeated(entries: &[Entry]) -> Option<&Entry> {
             (e.key != "<<" && entries[..i].iter().any(|p| p.key == e.key)).then_some(e)
         });
     }
-    let mut seen = std::collections::HashSet::with_capacity(entries.len());
+    let mut seen = <foldhash::HashSet<_> as foldhash::HashSetExt>::with_capacity(entries.len());
     entries
         .iter()
         .find(|e| e.key != "<<" && !seen.insert(e.key.as_str()))

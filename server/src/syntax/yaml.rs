@@ -13,7 +13,7 @@
 //! boundaries of the original text (a leading UTF-8 BOM is skipped but still
 //! counted in the offsets).
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use yaml_rust2::parser::{Event, Parser, Tag};

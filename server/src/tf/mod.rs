@@ -26,8 +26,8 @@ use crate::syntax::hcl::{self, Block, Body, Expr, ExprKind, Op};
 use crate::syntax::{Comment, SyntaxError};
 use crate::text::Span;
 use eval::V;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use policy::val_of;
-use std::collections::{HashMap, HashSet};
 
 pub use eval::V as Value;
 
