@@ -1375,6 +1375,92 @@ pub fn errors(files: &[ModuleFile]) -> impl Iterator<Item = (usize, &SyntaxError
         .flat_map(|(i, f)| f.file.errors.iter().map(move |e| (i, e)))
 }
 
+/// True for Terraform's override files (`override.tf`, `*_override.tf`
+/// and their `.tf.json` forms), whose blocks are merged into the blocks of
+/// the same address instead of declaring them again.
+pub fn is_override(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit(['/', '\\']).next().unwrap_or(&lower);
+    let stem = name
+        .strip_suffix(".tf.json")
+        .or_else(|| name.strip_suffix(".tf"))
+        .unwrap_or(name);
+    stem == "override" || stem.ends_with("_override")
+}
+
+/// Declarations Terraform refuses because an earlier one in the module has
+/// the same address: a resource or data source (`TYPE.NAME`), a module
+/// call, a variable, an output, a local value. One error per repeat, on
+/// its header (a local value: its name), naming the file of the first.
+/// Files are read in the order Terraform loads them (by name); override
+/// files are left out.
+pub fn duplicates(files: &[ModuleFile]) -> Vec<(usize, SyntaxError)> {
+    let mut order: Vec<usize> = (0..files.len())
+        .filter(|&i| {
+            files
+                .get(i)
+                .is_some_and(|f| f.role != Role::Vars && !is_override(&f.path))
+        })
+        .collect();
+    order.sort_by(|&a, &b| files[a].path.cmp(&files[b].path));
+    let mut first: HashMap<(&str, &str, &str), usize> = HashMap::new();
+    let mut out = Vec::new();
+    for i in order {
+        let f = &files[i];
+        // (what, address key, address as written, where)
+        let mut decls: Vec<(&str, (&str, &str, &str), String, Span)> = Vec::new();
+        for b in &f.file.body.blocks {
+            let label = |n: usize| b.labels.get(n).map(|(l, _)| l.as_str());
+            let h = b.header_span;
+            match (b.ident.as_str(), label(0), label(1)) {
+                ("resource", Some(t), Some(n)) => {
+                    decls.push(("resource", ("resource", t, n), format!("{t}.{n}"), h))
+                }
+                ("data", Some(t), Some(n)) => {
+                    decls.push(("data source", ("data", t, n), format!("data.{t}.{n}"), h))
+                }
+                ("module", Some(n), _) => {
+                    decls.push(("module call", ("module", n, ""), format!("module.{n}"), h))
+                }
+                ("variable", Some(n), _) => {
+                    decls.push(("variable", ("variable", n, ""), format!("var.{n}"), h))
+                }
+                ("output", Some(n), _) => {
+                    decls.push(("output", ("output", n, ""), format!("output.{n}"), h))
+                }
+                ("locals", _, _) => {
+                    for a in &b.body.attrs {
+                        let key = ("local", a.key.as_str(), "");
+                        decls.push(("local value", key, format!("local.{}", a.key), a.key_span));
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (what, key, addr, span) in decls {
+            match first.get(&key) {
+                Some(&j) => {
+                    let path = files[j].path.rsplit(['/', '\\']).next().unwrap_or("");
+                    out.push((
+                        i,
+                        SyntaxError {
+                            span,
+                            message: format!(
+                                "duplicate {what} `{addr}` (first declared in {path}); \
+                                 Terraform refuses a module that declares it twice"
+                            ),
+                        },
+                    ));
+                }
+                None => {
+                    first.insert(key, i);
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 #[path = "tests.rs"]
 mod tests;
