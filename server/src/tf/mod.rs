@@ -1388,6 +1388,10 @@ pub fn is_override(path: &str) -> bool {
     stem == "override" || stem.ends_with("_override")
 }
 
+/// A declaration: what it is, its address as a key, the address as
+/// written, and where.
+type Decl<'a> = (&'static str, (&'static str, &'a str, &'a str), String, Span);
+
 /// Declarations Terraform refuses because an earlier one in the module has
 /// the same address: a resource or data source (`TYPE.NAME`), a module
 /// call, a variable, an output, a local value. One error per repeat, on
@@ -1407,8 +1411,7 @@ pub fn duplicates(files: &[ModuleFile]) -> Vec<(usize, SyntaxError)> {
     let mut out = Vec::new();
     for i in order {
         let f = &files[i];
-        // (what, address key, address as written, where)
-        let mut decls: Vec<(&str, (&str, &str, &str), String, Span)> = Vec::new();
+        let mut decls: Vec<Decl> = Vec::new();
         for b in &f.file.body.blocks {
             let label = |n: usize| b.labels.get(n).map(|(l, _)| l.as_str());
             let h = b.header_span;
