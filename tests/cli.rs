@@ -541,6 +541,61 @@ fn fix_applies_only_safe_fixes() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), after_text);
 }
 
+const TF_MAIN: &str = "# storage for the \u{1F30D} site\nresource \"aws_s3_bucket\" \"data\" {\n  bucket = \"example-data\"\n  acl    = \"public-read\"\n}\n";
+const TF_PAB: &str = "resource \"aws_s3_bucket_public_access_block\" \"data\" {\n  bucket                  = aws_s3_bucket.data.id\n  block_public_acls       = false # on purpose, for now\n  ignore_public_acls      = true\n  block_public_policy     = true\n  restrict_public_buckets = true\n}\n";
+
+#[test]
+fn fix_on_a_terraform_module_fixes_the_files_being_checked() {
+    let d = tmp();
+    let main = write(d.path(), "main.tf", TF_MAIN);
+    let pab = write(d.path(), "pab.tf", TF_PAB);
+    let before = json_of(&run_in(d.path(), &["check", "--format", "json"]));
+    assert!(codes(&before).iter().any(|c| c == "S3-102"), "{before:#}");
+
+    // Only main.tf named: pab.tf is read as part of the module, not written.
+    let r = run_in(d.path(), &["check", "--fix", "main.tf"]);
+    assert!(r.stdout.contains("in main.tf"), "{}", r.stdout);
+    assert_eq!(std::fs::read_to_string(&pab).unwrap(), TF_PAB);
+    let fixed_main = std::fs::read_to_string(&main).unwrap();
+    assert!(
+        fixed_main.starts_with("# storage for the \u{1F30D} site\n"),
+        "{fixed_main}"
+    );
+    assert!(!fixed_main.contains("public-read"), "{fixed_main}");
+
+    // The whole folder: pab.tf's safe fix is applied too, its comment kept.
+    let r = run_in(d.path(), &["check", "--fix"]);
+    assert!(
+        r.stdout.contains("Fixed 1 problem in pab.tf"),
+        "{}",
+        r.stdout
+    );
+    let fixed_pab = std::fs::read_to_string(&pab).unwrap();
+    assert_eq!(
+        fixed_pab,
+        TF_PAB.replace(
+            "block_public_acls       = false",
+            "block_public_acls       = true"
+        )
+    );
+    let after = json_of(&run_in(d.path(), &["check", "--format", "json"]));
+    for d in diagnostics(&after) {
+        assert_ne!(d["code"], "syntax-error", "{d:#}");
+        assert_ne!(d["fix"]["applicability"], "safe", "{d:#}");
+    }
+    // Needs-input findings stay for the user.
+    for d in diagnostics(&before) {
+        if d["fix"]["applicability"] == "needs-input" {
+            let code = d["code"].as_str().unwrap_or("");
+            assert!(codes(&after).iter().any(|c| c == code), "{code} vanished");
+        }
+    }
+    // Nothing left to fix.
+    let r = run_in(d.path(), &["check", "--fix"]);
+    assert!(!r.stdout.contains("Fixed "), "{}", r.stdout);
+    assert_eq!(std::fs::read_to_string(&main).unwrap(), fixed_main);
+}
+
 #[test]
 fn gitignore_and_exclude_are_honoured_but_explicit_files_are_checked() {
     let d = tmp();

@@ -136,7 +136,7 @@ fn only_check_writes_files() {
         1,
         "one write, of the fixed file"
     );
-    assert!(check.contains("std::fs::write(&c.path, &r.text)"));
+    assert!(check.contains("std::fs::write(&c.path, &text)"));
 }
 
 /// File reads go through `project` (config files; `read_limited`, which

@@ -146,10 +146,17 @@ pub fn run(opts: Options) -> Result<u8> {
     // 2. Analyse (and fix) in parallel.
     let progress = Progress::new(candidates.len());
     let cwd = project::absolute(Path::new("."));
+    // With `--fix`, the Terraform files that may be written: a module is
+    // fixed as a whole, but only in the files being checked.
+    let tf_targets: BTreeSet<PathBuf> = candidates
+        .iter()
+        .filter(|c| opts.fix && bucketguard_tf_role(&c.path.to_string_lossy()))
+        .map(|c| project::absolute(&c.path))
+        .collect();
     let outcomes: Vec<Outcome> = candidates
         .par_iter()
         .map(|c| {
-            let out = check_file(c, &cwd, opts.fix);
+            let out = check_file(c, &cwd, opts.fix, &tf_targets);
             progress.tick();
             out
         })
@@ -276,7 +283,7 @@ fn walk(root: &Path, configs: &Arc<Configs>, out: &mut BTreeMap<PathBuf, (PathBu
     }
 }
 
-fn check_file(c: &Candidate, cwd: &Path, fix: bool) -> Outcome {
+fn check_file(c: &Candidate, cwd: &Path, fix: bool, tf_targets: &BTreeSet<PathBuf>) -> Outcome {
     let bytes = match project::read_limited(&c.path, c.max_file_size) {
         Ok(Some(b)) => b,
         Ok(None) => {
@@ -305,17 +312,23 @@ fn check_file(c: &Candidate, cwd: &Path, fix: bool) -> Outcome {
     };
     let name = c.path.to_string_lossy();
     let terraform = bucketguard_tf_role(&name);
-    let (text, analysis, fixed, notes) = if terraform {
-        // A Terraform file is analysed with its module (no HCL fixes yet).
+    let (text, analysis, fixed, notes) = if terraform && fix {
+        // The file's module is fixed as a whole (once per folder).
+        let f = super::terraform::fix_in_module(
+            &c.path,
+            &text,
+            &c.settings,
+            c.max_file_size,
+            tf_targets,
+            MAX_FIX_PASSES,
+        );
+        (f.text, f.analysis, f.fixed, f.note.into_iter().collect())
+    } else if terraform {
+        // A Terraform file is analysed with its module.
         let a = super::terraform::analyze_in_module(&c.path, &text, &c.settings, c.max_file_size);
         (text, a, 0, Vec::new())
     } else if fix {
         let r = fix_until_stable(&name, text, &c.settings);
-        if r.fixed > 0 {
-            if let Err(e) = std::fs::write(&c.path, &r.text) {
-                return Outcome::Failed(format!("cannot write {}: {e}", c.path.display()));
-            }
-        }
         let notes = r
             .broke_syntax
             .then(|| {
@@ -331,6 +344,13 @@ fn check_file(c: &Candidate, cwd: &Path, fix: bool) -> Outcome {
         let a = analysis::analyze(&name, &text, &c.settings);
         (text, a, 0, Vec::new())
     };
+    // The one file write of the product: the fixed file, by the job that
+    // read it.
+    if fixed > 0 {
+        if let Err(e) = std::fs::write(&c.path, &text) {
+            return Outcome::Failed(format!("cannot write {}: {e}", c.path.display()));
+        }
+    }
     if !analysis.is_template {
         return Outcome::NotTemplate;
     }
