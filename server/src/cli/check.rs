@@ -322,7 +322,12 @@ fn check_file(c: &Candidate, cwd: &Path, fix: bool, tf_targets: &BTreeSet<PathBu
             tf_targets,
             MAX_FIX_PASSES,
         );
-        (f.text, f.analysis, f.fixed, f.note.into_iter().collect())
+        let notes = f
+            .broke_syntax
+            .then(|| broke_syntax_note(&c.path))
+            .into_iter()
+            .collect();
+        (f.text, f.analysis, f.fixed, notes)
     } else if terraform {
         // A Terraform file is analysed with its module.
         let a = super::terraform::analyze_in_module(&c.path, &text, &c.settings, c.max_file_size);
@@ -331,12 +336,7 @@ fn check_file(c: &Candidate, cwd: &Path, fix: bool, tf_targets: &BTreeSet<PathBu
         let r = fix_until_stable(&name, text, &c.settings);
         let notes = r
             .broke_syntax
-            .then(|| {
-                format!(
-                    "{}: a fix produced invalid syntax and was not applied; please report this",
-                    c.path.display()
-                )
-            })
+            .then(|| broke_syntax_note(&c.path))
             .into_iter()
             .collect();
         (r.text, r.analysis, r.fixed, notes)
@@ -413,6 +413,14 @@ fn fix_until_stable(name: &str, mut text: String, settings: &Settings) -> FixRes
         fixed,
         broke_syntax,
     }
+}
+
+/// The warning for a file whose last fix pass was undone.
+fn broke_syntax_note(path: &Path) -> String {
+    format!(
+        "{}: a fix produced invalid syntax and was not applied; please report this",
+        path.display()
+    )
 }
 
 fn has_syntax_error(ds: &[Diagnostic]) -> bool {

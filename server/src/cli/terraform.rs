@@ -79,8 +79,8 @@ pub struct FixedFile {
     pub analysis: Analysis,
     /// How many fixes were applied.
     pub fixed: usize,
-    /// A fix pass left undone because it broke the syntax.
-    pub note: Option<String>,
+    /// A fix pass was left undone because it broke the syntax.
+    pub broke_syntax: bool,
 }
 
 type FixResult = Vec<(PathBuf, FixedFile)>;
@@ -165,7 +165,7 @@ fn fix_module(
     };
     let mut analyses = analyse(&texts);
     let mut fixed = vec![0usize; texts.len()];
-    let mut notes: Vec<Option<String>> = vec![None; texts.len()];
+    let mut broke_syntax = vec![false; texts.len()];
     for _ in 0..max_passes {
         let mut next = texts.clone();
         let mut counts = vec![0usize; texts.len()];
@@ -191,11 +191,8 @@ fn fix_module(
             .filter(|&i| has_syntax_error(&new_analyses[i]) && !has_syntax_error(&analyses[i]))
             .collect();
         if !broke.is_empty() {
-            for i in (0..texts.len()).filter(|&i| counts[i] > 0) {
-                notes[i] = Some(format!(
-                    "{}: a fix produced invalid syntax and was not applied; please report this",
-                    names[i]
-                ));
+            for (i, c) in counts.iter().enumerate() {
+                broke_syntax[i] = *c > 0;
             }
             break;
         }
@@ -217,7 +214,7 @@ fn fix_module(
                     text,
                     analysis,
                     fixed: fixed[i],
-                    note: notes[i].take(),
+                    broke_syntax: broke_syntax[i],
                 },
             )
         })
