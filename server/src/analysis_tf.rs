@@ -18,9 +18,9 @@ use std::cell::OnceCell;
 /// analysis per Terraform file given, in order (other files are skipped).
 /// A file that does not parse gets one `syntax-error`; while any file of
 /// the module does not parse, no file gets findings (a partial module
-/// would produce false "missing" findings). A declaration whose address
-/// an earlier one already has (two `aws_s3_bucket.logs`) is reported the
-/// same way: Terraform refuses such a module.
+/// would produce false "missing" findings). A declaration Terraform
+/// refuses (a block with the wrong number of labels, an address an earlier
+/// one already has: two `aws_s3_bucket.logs`) is reported the same way.
 pub fn analyze_module<'p>(
     files: &[(&'p str, &str)],
     settings: &Settings,
@@ -65,10 +65,10 @@ pub fn analyze_module_cached<'p>(
         .collect();
 
     let mut broken = false;
-    // Syntax errors, then declarations Terraform refuses as duplicates: in
-    // both cases the module is not one Terraform would plan.
-    let duplicates = tf::duplicates(&module.files);
-    let errors = tf::errors(&module.files).chain(duplicates.iter().map(|(i, e)| (*i, e)));
+    // Syntax errors, then declarations Terraform refuses (wrong labels, a
+    // repeated address): in both cases Terraform would not plan the module.
+    let declarations = tf::declaration_errors(&module.files);
+    let errors = tf::errors(&module.files).chain(declarations.iter().map(|(i, e)| (*i, e)));
     for (i, e) in errors {
         broken = true;
         let base = module.files[i].base;

@@ -1392,13 +1392,62 @@ pub fn is_override(path: &str) -> bool {
 /// written, and where.
 type Decl<'a> = (&'static str, (&'static str, &'a str, &'a str), String, Span);
 
-/// Declarations Terraform refuses because an earlier one in the module has
-/// the same address: a resource or data source (`TYPE.NAME`), a module
-/// call, a variable, an output, a local value. One error per repeat, on
-/// its header (a local value: its name), naming the file of the first.
-/// Files are read in the order Terraform loads them (by name); override
-/// files are left out.
-pub fn duplicates(files: &[ModuleFile]) -> Vec<(usize, SyntaxError)> {
+/// The number of labels Terraform requires on a top-level block, for the
+/// blocks that declare an address.
+fn label_count(ident: &str) -> Option<usize> {
+    match ident {
+        "resource" | "data" => Some(2),
+        "module" | "variable" | "output" => Some(1),
+        "locals" => Some(0),
+        _ => None,
+    }
+}
+
+/// Declarations Terraform refuses, one error each: a block with the wrong
+/// number of labels (`resource "aws_s3_bucket" {`, or a third label), and
+/// an address an earlier declaration already has (a resource or data
+/// source `TYPE.NAME`, a module call, a variable, an output, a local
+/// value), on the repeat's header (a local value: its name), naming the
+/// file of the first. Files are read in the order Terraform loads them (by
+/// name); override files are left out of the repeats.
+pub fn declaration_errors(files: &[ModuleFile]) -> Vec<(usize, SyntaxError)> {
+    let mut out = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        if f.role == Role::Vars {
+            continue;
+        }
+        for b in &f.file.body.blocks {
+            let Some(want) = label_count(&b.ident) else {
+                continue;
+            };
+            if b.labels.len() != want {
+                let what = match want {
+                    0 => "no labels".to_string(),
+                    1 => "one label (its name)".to_string(),
+                    _ => "two labels (type and name)".to_string(),
+                };
+                out.push((
+                    i,
+                    SyntaxError {
+                        span: b.header_span,
+                        message: format!(
+                            "a `{}` block takes {what}, this one has {}",
+                            b.ident,
+                            b.labels.len()
+                        ),
+                    },
+                ));
+            }
+        }
+    }
+    if out.is_empty() {
+        out = repeated_addresses(files);
+    }
+    out
+}
+
+/// The repeated addresses of [`declaration_errors`].
+fn repeated_addresses(files: &[ModuleFile]) -> Vec<(usize, SyntaxError)> {
     let mut order: Vec<usize> = (0..files.len())
         .filter(|&i| {
             files

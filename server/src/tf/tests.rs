@@ -55,7 +55,7 @@ fn a_repeated_address_is_reported_where_terraform_meets_it_second() {
     let c = "module \"m\" {\n  source = \"./m\"\n}\noutput \"o\" {\n  value = 2\n}\n";
     // Given out of order: Terraform reads a.tf before b.tf.
     let m = Module::build(&[("b.tf", b), ("a.tf", a), ("c.tf", c)]);
-    let found: Vec<(usize, String)> = duplicates(&m.files)
+    let found: Vec<(usize, String)> = declaration_errors(&m.files)
         .into_iter()
         .map(|(i, e)| {
             let f = &m.files[i];
@@ -83,5 +83,24 @@ fn a_repeated_address_is_reported_where_terraform_meets_it_second() {
     // Different types, or a data source and a resource of one name, are
     // different addresses.
     let d = "resource \"aws_s3_bucket\" \"x\" {}\nresource \"aws_s3_bucket_policy\" \"x\" {}\ndata \"aws_s3_bucket\" \"x\" {}\nvariable \"x\" {}\n";
-    assert!(duplicates(&Module::build(&[("d.tf", d)]).files).is_empty());
+    assert!(declaration_errors(&Module::build(&[("d.tf", d)]).files).is_empty());
+}
+
+#[test]
+fn a_block_with_the_wrong_number_of_labels_is_refused() {
+    let text = "resource \"aws_s3_bucket\" {}\nresource \"aws_s3_bucket_policy\" \"p\" \"extra\" {}\nvariable {}\nlocals \"x\" {}\nprovider \"aws\" {}\nterraform {}\n";
+    let m = Module::build(&[("main.tf", text)]);
+    let found: Vec<String> = declaration_errors(&m.files)
+        .into_iter()
+        .map(|(_, e)| format!("{} | {}", &text[e.span.start..e.span.end], e.message))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            "resource \"aws_s3_bucket\" | a `resource` block takes two labels (type and name), this one has 1",
+            "resource \"aws_s3_bucket_policy\" \"p\" \"extra\" | a `resource` block takes two labels (type and name), this one has 3",
+            "variable | a `variable` block takes one label (its name), this one has 0",
+            "locals \"x\" | a `locals` block takes no labels, this one has 1",
+        ]
+    );
 }
