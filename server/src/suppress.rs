@@ -34,6 +34,20 @@ pub fn any_marker(text: &str, comments: &[Span]) -> bool {
     })
 }
 
+/// In the comment `body` (`# ...`, `// ...`), when it is a suppression
+/// with an id list as [`from_comments`] reads it, the offset of the list's
+/// closing `]`: where one more id goes.
+pub fn list_close(body: &str) -> Option<usize> {
+    let lead = body
+        .bytes()
+        .take_while(|b| matches!(b, b'#' | b'/' | b' ' | b'\t'))
+        .count();
+    let after = body.get(lead..)?.strip_prefix(MARKER)?.trim_start();
+    let tail = after.strip_prefix("ignore")?.strip_prefix('[')?;
+    let close = tail.find(']')?;
+    Some(body.len() - tail.len() + close)
+}
+
 /// Parse the suppression comments among `comments` (spans of `# ...`).
 pub fn from_comments(text: &str, index: &LineIndex, comments: &[Span]) -> Vec<Suppression> {
     let mut out = Vec::new();
@@ -134,5 +148,30 @@ mod tests {
         assert_eq!(s[1].scope, Scope::Line(1));
         assert!(s[0].covers(&idx, "S3-402", Span::new(0, 1), None));
         assert!(!s[0].covers(&idx, "S3-101", Span::new(0, 1), None));
+    }
+
+    #[test]
+    fn the_list_end_is_found_only_in_comments_read_as_suppressions() {
+        for (body, close) in [
+            ("# bucketguard: ignore[S3-101]", Some(28)),
+            ("#bucketguard:ignore[S3-101, S3-501] -- why", Some(34)),
+            ("// bucketguard: ignore[]", Some(23)),
+            ("#Zbucketguard: ignore[S3-101]", None),
+            ("# see bucketguard: ignore[S3-101]", None),
+            ("# bucketguard: ignored[S3-101]", None),
+            ("# bucketguard: ignore", None),
+            ("# bucketguard: ignore[S3-101", None),
+        ] {
+            assert_eq!(list_close(body), close, "{body}");
+            let text = format!("{body}\n");
+            let parsed = from_comments(&text, &LineIndex::new(&text), &[Span::new(0, body.len())]);
+            let has_list = parsed
+                .first()
+                .is_some_and(|p| text[p.span.start..p.span.end].contains('['));
+            assert_eq!(close.is_some(), has_list, "{body}");
+            if let Some(c) = close {
+                assert_eq!(&body[c..c + 1], "]");
+            }
+        }
     }
 }

@@ -1271,14 +1271,13 @@ fn hcl_suppress(text: &str, base: usize, block: &Block, rule: &str, st: &Style) 
         let prev = &before[prev_start..prev_end];
         let t = prev.trim_start();
         if t.starts_with('#') || t.starts_with("//") {
-            let open = prev
-                .find("bucketguard:")
-                .and_then(|k| prev[k..].find("ignore[").map(|i| k + i + "ignore[".len()));
-            if let Some(open) = open {
-                if let Some(close) = prev[open..].find(']') {
-                    let sep = if close == 0 { "" } else { ", " };
-                    return Some(edit(prev_start + open + close, format!("{sep}{rule}")));
-                }
+            // Only a comment the suppression parser reads as one gets the
+            // id added to its list (`#Xbucketguard: ignore[...]` is not one).
+            if let Some(close) = crate::suppress::list_close(t) {
+                let at = prev_start + (prev.len() - t.len()) + close;
+                let empty = t.get(..close).is_some_and(|s| s.trim_end().ends_with('['));
+                let sep = if empty { "" } else { ", " };
+                return Some(edit(at, format!("{sep}{rule}")));
             }
         }
     }
