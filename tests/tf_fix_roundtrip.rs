@@ -272,6 +272,7 @@ const CASES: &[(&str, &[&str])] = &[
     ("v3_settings", V3_SETTINGS),
     ("v3_website", &["S3-702"]),
     ("v4_bare", BARE),
+    ("v4_for_each", &["S3-112"]),
     ("v4_kms", &["S3-303", "S3-305"]),
     ("v4_noncurrent", &["S3-505"]),
     ("v4_policy", &["S3-204"]),

@@ -233,3 +233,31 @@ fn terraform_fixes_need_a_bucket_name_that_is_an_identifier() {
     assert!(good.contains("aws_s3_bucket.data.id"), "{good}");
     assert_eq!(fixed("da?ta"), None);
 }
+
+#[test]
+fn no_second_settings_resource_beside_one_linked_by_the_bucket_name() {
+    // The model links `by_name` to the bucket through its literal name; the
+    // fix cannot tell which block to complete, so it adds nothing (a second
+    // ownership resource would leave the finding, and conflict with it).
+    let by_name = "resource \"aws_s3_bucket\" \"data\" {\n  bucket = \"example-data\"\n}\n\nresource \"aws_s3_bucket_ownership_controls\" \"by_name\" {\n  bucket = \"example-data\"\n  rule {\n  }\n}\n";
+    let a = analyze("main.tf", by_name, &Settings::default());
+    let d = a.diagnostics.iter().find(|d| d.code == "S3-112").unwrap();
+    assert!(d.fix.is_none(), "{:?}", d.fix);
+    // Linked by reference, the same resource is completed in place.
+    let by_ref = by_name.replace(
+        "bucket = \"example-data\"\n  rule",
+        "bucket = aws_s3_bucket.data.id\n  rule",
+    );
+    let a = analyze("main.tf", &by_ref, &Settings::default());
+    let d = a.diagnostics.iter().find(|d| d.code == "S3-112").unwrap();
+    let fixed = crate::fix::apply_edits(&by_ref, &d.fix.as_ref().unwrap().edits).0;
+    assert_eq!(
+        fixed.matches("aws_s3_bucket_ownership_controls").count(),
+        1,
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("object_ownership = \"BucketOwnerEnforced\""),
+        "{fixed}"
+    );
+}

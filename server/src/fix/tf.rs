@@ -26,7 +26,7 @@ use crate::syntax::hcl::{Block, Body, Expr, ExprKind, Op as HOp};
 use crate::syntax::{json, Document, Node};
 use crate::text::Span;
 use crate::tf::{Module, Role};
-use foldhash::{HashMap, HashMapExt};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::borrow::Cow;
 use std::cell::OnceCell;
 
@@ -125,6 +125,11 @@ pub struct Renderer<'a> {
     /// Top-level `resource` blocks by (type, name of the `aws_s3_bucket`
     /// their `bucket` argument refers to).
     splits: HashMap<(&'a str, &'a str), Vec<&'a Block>>,
+    /// Resource types with a block whose `bucket` is not a reference the
+    /// renderer follows (a literal name, say) but the model may link to a
+    /// bucket: no new resource of such a type is added (it could be a
+    /// second one for the same bucket).
+    unfollowed: HashSet<&'a str>,
     /// Per file: its top-level blocks are in source order (so the one
     /// holding a span is found by binary search).
     sorted: Vec<bool>,
@@ -153,11 +158,18 @@ impl<'a> Renderer<'a> {
             }
         }
         let mut splits: HashMap<(&'a str, &'a str), Vec<&'a Block>> = HashMap::new();
+        let mut unfollowed: HashSet<&'a str> = HashSet::new();
         for f in &module.files {
             for b in &f.file.body.blocks {
                 if let ([ty, _], "resource") = (b.labels.as_slice(), b.ident.as_str()) {
-                    if let Some(name) = b.body.attr("bucket").and_then(referred_bucket) {
-                        splits.entry((ty.0.as_str(), name)).or_default().push(b);
+                    let Some(target) = b.body.attr("bucket") else {
+                        continue;
+                    };
+                    match referred_bucket(target).or_else(|| each_bucket(&b.body, target)) {
+                        Some(name) => splits.entry((ty.0.as_str(), name)).or_default().push(b),
+                        None => {
+                            unfollowed.insert(ty.0.as_str());
+                        }
                     }
                 }
             }
@@ -180,6 +192,7 @@ impl<'a> Renderer<'a> {
         Renderer {
             buckets,
             splits,
+            unfollowed,
             sorted,
             split: split_style(module),
             styles: module.files.iter().map(|_| OnceCell::new()).collect(),
@@ -387,6 +400,9 @@ impl<'a> Renderer<'a> {
         items: Vec<Item>,
         ops: &mut Vec<TOp<'a>>,
     ) -> Option<()> {
+        if self.unfollowed.contains(ty) {
+            return None;
+        }
         let (after, name) = self.bucket_for_new(id)?;
         let mut unique = name.to_string();
         let mut n = 2;
@@ -967,6 +983,28 @@ fn referred_bucket(e: &Expr) -> Option<&str> {
             crate::syntax::hcl::Part::Interp(x) => referred_bucket(x),
             _ => None,
         },
+        _ => None,
+    }
+}
+
+/// The bucket `NAME` a settings resource's `bucket` names through
+/// `each.value` / `each.key` under `for_each = aws_s3_bucket.NAME`, as the
+/// model links it.
+fn each_bucket<'b>(body: &'b Body, target: &Expr) -> Option<&'b str> {
+    let ExprKind::Traversal { root, ops } = &target.kind else {
+        return None;
+    };
+    if root != "each" || !matches!(ops.first(), Some(HOp::Attr(k, _)) if k == "value" || k == "key")
+    {
+        return None;
+    }
+    match &body.attr("for_each")?.kind {
+        ExprKind::Traversal { root, ops } if root == "aws_s3_bucket" && ops.len() == 1 => {
+            match ops.first() {
+                Some(HOp::Attr(n, _)) => Some(n.as_str()),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }
