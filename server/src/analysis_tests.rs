@@ -260,4 +260,17 @@ fn no_second_settings_resource_beside_one_linked_by_the_bucket_name() {
         fixed.contains("object_ownership = \"BucketOwnerEnforced\""),
         "{fixed}"
     );
+    // A literal name of a bucket outside the module links nothing here:
+    // the bucket still gets its new ownership resource.
+    let elsewhere = by_name.replace(
+        "bucket = \"example-data\"\n  rule",
+        "bucket = \"someone-elses\"\n  rule",
+    );
+    let a = analyze("main.tf", &elsewhere, &Settings::default());
+    let d = a.diagnostics.iter().find(|d| d.code == "S3-112").unwrap();
+    let fixed = crate::fix::apply_edits(&elsewhere, &d.fix.as_ref().unwrap().edits).0;
+    assert!(
+        fixed.contains("resource \"aws_s3_bucket_ownership_controls\" \"data\""),
+        "{fixed}"
+    );
 }

@@ -167,6 +167,9 @@ impl<'a> Renderer<'a> {
                     };
                     match referred_bucket(target).or_else(|| each_bucket(&b.body, target)) {
                         Some(name) => splits.entry((ty.0.as_str(), name)).or_default().push(b),
+                        // A literal name (or ARN) that names no bucket of the
+                        // module configures a bucket elsewhere.
+                        None if literal_elsewhere(&module.model, target) => {}
                         None => {
                             unfollowed.insert(ty.0.as_str());
                         }
@@ -985,6 +988,21 @@ fn referred_bucket(e: &Expr) -> Option<&str> {
         },
         _ => None,
     }
+}
+
+/// True when `target` is a literal string (a bucket name or its ARN) that
+/// is the name of no bucket of `model`, where a name may be known.
+fn literal_elsewhere(model: &Model, target: &Expr) -> bool {
+    let ExprKind::Str(s) = &target.kind else {
+        return false;
+    };
+    let name = s.strip_prefix("arn:aws:s3:::").unwrap_or(s);
+    model.buckets.iter().all(|b| {
+        !b.name.alts.is_empty()
+            && b.name
+                .values()
+                .all(|(v, _)| v.literal && v.str().is_some_and(|n| n != name))
+    })
 }
 
 /// The bucket `NAME` a settings resource's `bucket` names through
