@@ -240,37 +240,36 @@ fn no_second_settings_resource_beside_one_linked_by_the_bucket_name() {
     // fix cannot tell which block to complete, so it adds nothing (a second
     // ownership resource would leave the finding, and conflict with it).
     let by_name = "resource \"aws_s3_bucket\" \"data\" {\n  bucket = \"example-data\"\n}\n\nresource \"aws_s3_bucket_ownership_controls\" \"by_name\" {\n  bucket = \"example-data\"\n  rule {\n  }\n}\n";
-    let a = analyze("main.tf", by_name, &Settings::default());
-    let d = a.diagnostics.iter().find(|d| d.code == "S3-112").unwrap();
-    assert!(d.fix.is_none(), "{:?}", d.fix);
+    // The text after the S3-112 fix of the ownership resource's `bucket`
+    // written as `bucket`, if there is a fix.
+    let fixed = |bucket: &str| {
+        let text = by_name.replace(
+            "bucket = \"example-data\"\n  rule",
+            &format!("bucket = {bucket}\n  rule"),
+        );
+        let a = analyze("main.tf", &text, &Settings::default());
+        let d = a.diagnostics.iter().find(|d| d.code == "S3-112").unwrap();
+        d.fix
+            .as_ref()
+            .map(|f| crate::fix::apply_edits(&text, &f.edits).0)
+    };
+    assert_eq!(fixed("\"example-data\""), None);
     // Linked by reference, the same resource is completed in place.
-    let by_ref = by_name.replace(
-        "bucket = \"example-data\"\n  rule",
-        "bucket = aws_s3_bucket.data.id\n  rule",
-    );
-    let a = analyze("main.tf", &by_ref, &Settings::default());
-    let d = a.diagnostics.iter().find(|d| d.code == "S3-112").unwrap();
-    let fixed = crate::fix::apply_edits(&by_ref, &d.fix.as_ref().unwrap().edits).0;
+    let by_ref = fixed("aws_s3_bucket.data.id").unwrap();
     assert_eq!(
-        fixed.matches("aws_s3_bucket_ownership_controls").count(),
+        by_ref.matches("aws_s3_bucket_ownership_controls").count(),
         1,
-        "{fixed}"
+        "{by_ref}"
     );
     assert!(
-        fixed.contains("object_ownership = \"BucketOwnerEnforced\""),
-        "{fixed}"
+        by_ref.contains("object_ownership = \"BucketOwnerEnforced\""),
+        "{by_ref}"
     );
     // A literal name of a bucket outside the module links nothing here:
     // the bucket still gets its new ownership resource.
-    let elsewhere = by_name.replace(
-        "bucket = \"example-data\"\n  rule",
-        "bucket = \"someone-elses\"\n  rule",
-    );
-    let a = analyze("main.tf", &elsewhere, &Settings::default());
-    let d = a.diagnostics.iter().find(|d| d.code == "S3-112").unwrap();
-    let fixed = crate::fix::apply_edits(&elsewhere, &d.fix.as_ref().unwrap().edits).0;
+    let elsewhere = fixed("\"someone-elses\"").unwrap();
     assert!(
-        fixed.contains("resource \"aws_s3_bucket_ownership_controls\" \"data\""),
-        "{fixed}"
+        elsewhere.contains("resource \"aws_s3_bucket_ownership_controls\" \"data\""),
+        "{elsewhere}"
     );
 }

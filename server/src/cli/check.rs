@@ -322,11 +322,7 @@ fn check_file(c: &Candidate, cwd: &Path, fix: bool, tf_targets: &BTreeSet<PathBu
             tf_targets,
             MAX_FIX_PASSES,
         );
-        let notes = f
-            .broke_syntax
-            .then(|| broke_syntax_note(&c.path))
-            .into_iter()
-            .collect();
+        let notes = fix_notes(&c.path, f.broke_syntax);
         (f.text, f.analysis, f.fixed, notes)
     } else if terraform {
         // A Terraform file is analysed with its module.
@@ -334,11 +330,7 @@ fn check_file(c: &Candidate, cwd: &Path, fix: bool, tf_targets: &BTreeSet<PathBu
         (text, a, 0, Vec::new())
     } else if fix {
         let r = fix_until_stable(&name, text, &c.settings);
-        let notes = r
-            .broke_syntax
-            .then(|| broke_syntax_note(&c.path))
-            .into_iter()
-            .collect();
+        let notes = fix_notes(&c.path, r.broke_syntax);
         (r.text, r.analysis, r.fixed, notes)
     } else {
         let a = analysis::analyze(&name, &text, &c.settings);
@@ -415,12 +407,18 @@ fn fix_until_stable(name: &str, mut text: String, settings: &Settings) -> FixRes
     }
 }
 
-/// The warning for a file whose last fix pass was undone.
-fn broke_syntax_note(path: &Path) -> String {
-    format!(
-        "{}: a fix produced invalid syntax and was not applied; please report this",
-        path.display()
-    )
+/// The warnings of `check --fix` for `path`: one when its last fix pass
+/// was undone because it broke the syntax.
+fn fix_notes(path: &Path, broke_syntax: bool) -> Vec<String> {
+    broke_syntax
+        .then(|| {
+            format!(
+                "{}: a fix produced invalid syntax and was not applied; please report this",
+                path.display()
+            )
+        })
+        .into_iter()
+        .collect()
 }
 
 fn has_syntax_error(ds: &[Diagnostic]) -> bool {

@@ -43,15 +43,28 @@ fn same_file(a: &Path, b: &Path) -> bool {
             && crate::project::absolute(a) == crate::project::absolute(b))
 }
 
-/// Analyse `path` (holding `text`) as part of its folder's module.
-pub fn analyze_in_module(path: &Path, text: &str, settings: &Settings, max_size: u64) -> Analysis {
+/// `path` made absolute, and its folder (the module's).
+fn file_and_folder(path: &Path) -> (PathBuf, PathBuf) {
     let abs = crate::project::absolute(path);
     let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
-    let slot = match cache().lock() {
-        Ok(mut c) => c.entry(dir.clone()).or_default().clone(),
+    (abs, dir)
+}
+
+/// The slot of folder `dir` in `cache`: the first file of the folder to
+/// ask fills it, the others wait for it and share it. A poisoned cache
+/// only loses the sharing.
+fn slot<T>(cache: &Mutex<HashMap<PathBuf, Arc<OnceLock<T>>>>, dir: &Path) -> Arc<OnceLock<T>> {
+    match cache.lock() {
+        Ok(mut c) => c.entry(dir.to_path_buf()).or_default().clone(),
         Err(_) => Arc::new(OnceLock::new()),
-    };
-    let result = slot.get_or_init(|| {
+    }
+}
+
+/// Analyse `path` (holding `text`) as part of its folder's module.
+pub fn analyze_in_module(path: &Path, text: &str, settings: &Settings, max_size: u64) -> Analysis {
+    let (abs, dir) = file_and_folder(path);
+    let cell = slot(cache(), &dir);
+    let result = cell.get_or_init(|| {
         let files = module_files(&dir, &abs, text, max_size);
         let refs: Vec<(String, &str)> = files
             .iter()
@@ -111,13 +124,9 @@ pub fn fix_in_module(
     targets: &BTreeSet<PathBuf>,
     max_passes: usize,
 ) -> FixedFile {
-    let abs = crate::project::absolute(path);
-    let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
-    let slot = match fix_cache().lock() {
-        Ok(mut c) => c.entry(dir.clone()).or_default().clone(),
-        Err(_) => Arc::new(OnceLock::new()),
-    };
-    let result = slot.get_or_init(|| {
+    let (abs, dir) = file_and_folder(path);
+    let cell = slot(fix_cache(), &dir);
+    let result = cell.get_or_init(|| {
         let files = module_files(&dir, &abs, text, max_size);
         fix_module(files, settings, targets, max_passes)
     });
