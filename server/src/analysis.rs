@@ -16,6 +16,12 @@ use std::cell::OnceCell;
 
 /// Diagnostic code of a file that does not parse.
 pub const SYNTAX_ERROR: &str = "syntax-error";
+
+/// True when `diagnostics` hold a `syntax-error`: the file (for Terraform,
+/// its module) could not be analysed.
+pub fn has_syntax_error(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(|d| d.code == SYNTAX_ERROR)
+}
 /// Diagnostic code of a suppression that matches no finding.
 pub const STALE_SUPPRESSION: &str = "stale-suppression";
 

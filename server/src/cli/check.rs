@@ -3,7 +3,7 @@
 
 use super::report::{self, FileReport, Summary};
 use super::{github, json, sarif, text, OutputFormat, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
-use crate::analysis::{self, Analysis, Diagnostic, SYNTAX_ERROR};
+use crate::analysis::{self, Analysis, Diagnostic};
 use crate::config;
 use crate::fix::{self, Edit};
 use crate::project::{self, ConfigCache, LoadedConfig, ProjectError};
@@ -390,8 +390,8 @@ fn fix_until_stable(name: &str, mut text: String, settings: &Settings) -> FixRes
             break;
         }
         let new_analysis = analysis::analyze(name, &new_text, settings);
-        let had_error = has_syntax_error(&analysis.diagnostics);
-        if !had_error && has_syntax_error(&new_analysis.diagnostics) {
+        let had_error = analysis::has_syntax_error(&analysis.diagnostics);
+        if !had_error && analysis::has_syntax_error(&new_analysis.diagnostics) {
             broke_syntax = true;
             break;
         }
@@ -419,10 +419,6 @@ fn fix_notes(path: &Path, broke_syntax: bool) -> Vec<String> {
         })
         .into_iter()
         .collect()
-}
-
-fn has_syntax_error(ds: &[Diagnostic]) -> bool {
-    ds.iter().any(|d| d.code == SYNTAX_ERROR)
 }
 
 /// The edits of the safe fixes that do not overlap an earlier one; whole

@@ -103,12 +103,6 @@ fn fix_cache() -> &'static Mutex<HashMap<PathBuf, Arc<OnceLock<FixResult>>>> {
     CACHE.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
-fn has_syntax_error(a: &Analysis) -> bool {
-    a.diagnostics
-        .iter()
-        .any(|d| d.code == analysis::SYNTAX_ERROR)
-}
-
 /// `check --fix` for `path` (holding `text`): its folder's module is fixed
 /// once, for every file of it in `targets` (absolute paths; the other
 /// files are read, never written). Safe fixes are applied pass by pass,
@@ -197,7 +191,10 @@ fn fix_module(
         }
         let new_analyses = analyse(&next);
         let broke: Vec<usize> = (0..texts.len())
-            .filter(|&i| has_syntax_error(&new_analyses[i]) && !has_syntax_error(&analyses[i]))
+            .filter(|&i| {
+                analysis::has_syntax_error(&new_analyses[i].diagnostics)
+                    && !analysis::has_syntax_error(&analyses[i].diagnostics)
+            })
             .collect();
         if !broke.is_empty() {
             for (i, c) in counts.iter().enumerate() {

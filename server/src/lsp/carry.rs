@@ -6,16 +6,13 @@
 //! their fixes or resource. Findings in or across edited text are
 //! dropped: their position cannot be known honestly.
 
-use crate::analysis::{Diagnostic, SYNTAX_ERROR};
+use crate::analysis::Diagnostic;
 use crate::text::Span;
 
 /// Appended to the message of a carried finding.
 pub const CARRIED: &str = " (from the last version that parsed)";
 
-/// True when the diagnostics are those of a file that does not parse.
-pub fn has_syntax_error(diagnostics: &[Diagnostic]) -> bool {
-    diagnostics.iter().any(|d| d.code == SYNTAX_ERROR)
-}
+pub use crate::analysis::has_syntax_error;
 
 /// `current` (diagnostics of `new`, which has a syntax error) plus the
 /// findings of `old_diags` (diagnostics of `old`, which parsed) that can

@@ -1,4 +1,5 @@
 use super::*;
+use crate::analysis::SYNTAX_ERROR;
 use crate::rules::Severity;
 
 fn diag(code: &str, start: usize, end: usize) -> Diagnostic {

@@ -45,8 +45,7 @@ pub enum Role {
 impl Role {
     /// The role of a file by name; `None` for files that are not part of a module.
     pub fn of(path: &str) -> Option<Role> {
-        let lower = path.to_ascii_lowercase();
-        let name = lower.rsplit(['/', '\\']).next().unwrap_or(&lower);
+        let name = base_name(path).to_ascii_lowercase();
         if name.ends_with(".tf.json") {
             Some(Role::Json)
         } else if name.ends_with(".tf") {
@@ -1375,16 +1374,20 @@ pub fn errors(files: &[ModuleFile]) -> impl Iterator<Item = (usize, &SyntaxError
         .flat_map(|(i, f)| f.file.errors.iter().map(move |e| (i, e)))
 }
 
+/// The last component of a path written with `/` or `\\`.
+fn base_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
 /// True for Terraform's override files (`override.tf`, `*_override.tf`
 /// and their `.tf.json` forms), whose blocks are merged into the blocks of
 /// the same address instead of declaring them again.
 pub fn is_override(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    let name = lower.rsplit(['/', '\\']).next().unwrap_or(&lower);
+    let name = base_name(path).to_ascii_lowercase();
     let stem = name
         .strip_suffix(".tf.json")
         .or_else(|| name.strip_suffix(".tf"))
-        .unwrap_or(name);
+        .unwrap_or(&name);
     stem == "override" || stem.ends_with("_override")
 }
 
@@ -1492,7 +1495,7 @@ fn repeated_addresses(files: &[ModuleFile]) -> Vec<(usize, SyntaxError)> {
         for (what, key, addr, span) in decls {
             match first.get(&key) {
                 Some(&j) => {
-                    let path = files[j].path.rsplit(['/', '\\']).next().unwrap_or("");
+                    let path = base_name(&files[j].path);
                     out.push((
                         i,
                         SyntaxError {
