@@ -159,6 +159,7 @@ impl<'a> Renderer<'a> {
         }
         let mut splits: HashMap<(&'a str, &'a str), Vec<&'a Block>> = HashMap::new();
         let mut unfollowed: HashSet<&'a str> = HashSet::new();
+        let names = BucketNames::of(&module.model);
         for f in &module.files {
             for b in &f.file.body.blocks {
                 if let ([ty, _], "resource") = (b.labels.as_slice(), b.ident.as_str()) {
@@ -169,7 +170,7 @@ impl<'a> Renderer<'a> {
                         Some(name) => splits.entry((ty.0.as_str(), name)).or_default().push(b),
                         // A literal name (or ARN) that names no bucket of the
                         // module configures a bucket elsewhere.
-                        None if literal_elsewhere(&module.model, target) => {}
+                        None if names.elsewhere(target) => {}
                         None => {
                             unfollowed.insert(ty.0.as_str());
                         }
@@ -990,19 +991,37 @@ fn referred_bucket(e: &Expr) -> Option<&str> {
     }
 }
 
-/// True when `target` is a literal string (a bucket name or its ARN) that
-/// is the name of no bucket of `model`, where a name may be known.
-fn literal_elsewhere(model: &Model, target: &Expr) -> bool {
-    let ExprKind::Str(s) = &target.kind else {
-        return false;
-    };
-    let name = s.strip_prefix("arn:aws:s3:::").unwrap_or(s);
-    model.buckets.iter().all(|b| {
-        !b.name.alts.is_empty()
-            && b.name
-                .values()
-                .all(|(v, _)| v.literal && v.str().is_some_and(|n| n != name))
-    })
+/// The literal names of a model's buckets, when every bucket's name is
+/// known as literals (`None` otherwise: a literal could name any of them).
+struct BucketNames<'m>(Option<HashSet<&'m str>>);
+
+impl<'m> BucketNames<'m> {
+    fn of(model: &'m Model) -> BucketNames<'m> {
+        let mut names = HashSet::new();
+        for b in &model.buckets {
+            if b.name.alts.is_empty() {
+                return BucketNames(None);
+            }
+            for (v, _) in b.name.values() {
+                match v.str() {
+                    Some(n) if v.literal => {
+                        names.insert(n);
+                    }
+                    _ => return BucketNames(None),
+                }
+            }
+        }
+        BucketNames(Some(names))
+    }
+
+    /// True when `target` is a literal string (a bucket name or its ARN)
+    /// that names none of the buckets.
+    fn elsewhere(&self, target: &Expr) -> bool {
+        let (ExprKind::Str(s), Some(names)) = (&target.kind, &self.0) else {
+            return false;
+        };
+        !names.contains(s.strip_prefix("arn:aws:s3:::").unwrap_or(s))
+    }
 }
 
 /// The bucket `NAME` a settings resource's `bucket` names through
